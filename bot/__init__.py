@@ -1,0 +1,1 @@
+"""Slatebot: a Discord campaign organiser for a trade-union slate."""

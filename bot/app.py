@@ -1,0 +1,90 @@
+"""The bot object: resources are opened by the caller and injected; work starts in ``setup_hook``."""
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+
+import discord
+from discord.ext import commands
+
+from bot.services.container import Services
+from bot.settings import Settings
+from bot.tree import SlateTree
+from cogs import EXTENSIONS
+
+log = logging.getLogger(__name__)
+
+
+def point_at_api(api_base: str) -> None:
+    """
+    Send discord.py's REST calls to ``api_base`` (a REST proxy or a local Discord).
+
+    discord.py builds every URL from ``Route.BASE``; the gateway URL is then whatever that API's
+    ``GET /gateway/bot`` returns, which the client asks for when it connects.
+    """
+    discord.http.Route.BASE = api_base.rstrip("/")
+
+
+def intents() -> discord.Intents:
+    """The least the bot needs: guild create/update events for channels and roles. No member or message content."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    return wanted
+
+
+class SlateBot(commands.Bot):
+    """Slatebot: the Discord client with its settings and services injected."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        services: Services,
+        *,
+        extensions: Sequence[str] = EXTENSIONS,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=SlateTree,
+        )
+        self.settings = settings
+        self.services = services
+        self._extensions = tuple(extensions)
+
+    async def setup_hook(self) -> None:
+        """Load the cogs and sync the commands (only when they changed since the last sync)."""
+        for extension in self._extensions:
+            await self.load_extension(extension)
+        await self.sync_commands()
+
+    def _tree_payload(self, guild: discord.abc.Snowflake | None) -> list[dict[str, object]]:
+        return [command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
+
+    async def sync_commands(self) -> bool:
+        """
+        Sync the command tree to ``DEV_GUILD_ID`` (instant) or globally, if it changed since the last sync.
+
+        Returns whether a sync was sent. The hash of what was synced is kept in the database per scope.
+        """
+        guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        scope = f"guild:{guild.id}" if guild is not None else "global"
+        payload = json.dumps(self._tree_payload(guild), sort_keys=True, default=str)
+        digest = hashlib.sha256(payload.encode()).hexdigest()
+        key = f"command_tree:{scope}"
+        if await self.services.repos.state.get(key) == digest:
+            log.info("Commands unchanged since the last sync (%s); not syncing", scope)
+            return False
+        synced = await self.tree.sync(guild=guild)
+        async with self.services.repos.db.transaction():
+            await self.services.repos.state.set(key, digest)
+        log.info("Synced %d commands (%s)", len(synced), scope)
+        return True
+
+    async def on_ready(self) -> None:
+        """Log who we are and where."""
+        log.info("Connected as %s to %d server(s)", self.user, len(self.guilds))

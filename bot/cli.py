@@ -1,0 +1,151 @@
+"""
+The ``slatebot`` command line: ``run``, ``console``, ``import``, ``export``, ``db migrate``, ``db backup``.
+
+Exit codes: 0 done; 1 the work was refused or failed (a bad import file, a database error); 2 the command or a
+setting is wrong (no token for ``run``, a bad ``DATABASE_URL``), with one line saying how to fix it.
+"""
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.errors import UserError
+from bot.log import setup_logging
+from bot.services.container import Services
+from bot.settings import Settings, SettingsError, load_settings
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+#: The actor recorded in the audit log for changes made from the command line.
+CLI_ACTOR = 0
+
+HOW_TO_CONNECT = """\
+slatebot run needs a bot token, and DISCORD_TOKEN is not set.
+Get one at https://discord.com/developers/applications: create an application, open "Bot", press
+"Reset Token", and put it in .env as DISCORD_TOKEN=... (see .env.example). Invite the bot with the
+"bot" and "applications.commands" scopes.
+To try every command without a token or a network, run: slatebot console"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every verb."""
+    parser = argparse.ArgumentParser(
+        prog="slatebot",
+        description="A Discord campaign organiser for a trade-union slate.",
+        epilog="With no verb: 'run' when DISCORD_TOKEN is set, else 'console'.",
+    )
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB")
+    verbs.add_parser("run", help="connect to Discord and serve")
+    console = verbs.add_parser("console", help="try every command locally: no token, no network")
+    console.add_argument("--database", metavar="URL", help="use this database instead of a temporary sample one")
+    console.add_argument("--as", dest="role", choices=("member", "organiser"), default="organiser")
+    imp = verbs.add_parser("import", help="import a YAML or CSV file into a guild")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--guild", type=int, required=True, metavar="ID")
+    imp.add_argument("--dry-run", action="store_true", help="list the changes without making them")
+    exp = verbs.add_parser("export", help="export a guild's data")
+    exp.add_argument("--guild", type=int, required=True, metavar="ID")
+    exp.add_argument("--format", choices=("yaml", "csv"), default="yaml")
+    exp.add_argument("--election", metavar="NAME", help="only this election")
+    exp.add_argument("--output", type=Path, metavar="FILE", help="write here instead of standard output")
+    db = verbs.add_parser("db", help="database maintenance")
+    db_verbs = db.add_subparsers(dest="db_verb", metavar="ACTION", required=True)
+    db_verbs.add_parser("migrate", help="apply pending migrations")
+    backup = db_verbs.add_parser("backup", help="write an online, consistent copy of the database")
+    backup.add_argument("path", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"slatebot: {exc}", file=sys.stderr)
+        return 2
+    token = settings.discord_token.get_secret_value() if settings.discord_token else ""
+    setup_logging(settings.log_level, secrets=[token])
+    verb = args.verb or ("run" if token else "console")
+    try:
+        if verb == "run":
+            if not token:
+                print(HOW_TO_CONNECT, file=sys.stderr)
+                return 2
+            return asyncio.run(_run(settings))
+        if verb == "console":
+            return _console(settings, args)
+        return asyncio.run(_offline(settings, args, verb))
+    except UserError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _run(settings: Settings) -> int:
+    """Connect to Discord (or ``DISCORD_API_BASE``) and serve until stopped."""
+    from bot.app import SlateBot, point_at_api  # imports discord.py: only when connecting
+
+    if settings.discord_api_base:
+        point_at_api(settings.discord_api_base)
+    token = settings.discord_token.get_secret_value() if settings.discord_token else ""
+    async with await Database.open(settings.database_path) as db:
+        services = Services.build(db, default_timezone=settings.default_timezone)
+        async with SlateBot(settings, services) as bot:
+            await bot.start(token)
+    return 0
+
+
+def _console(settings: Settings, args: argparse.Namespace) -> int:
+    """Start the local Discord stand-in and the real bot, and read commands from the terminal."""
+    try:
+        from bot.standin.console import run_console
+    except ImportError:
+        print("slatebot console is not available in this build.", file=sys.stderr)
+        return 2
+    database = getattr(args, "database", None)
+    role = getattr(args, "role", "organiser")
+    return run_console(settings, database_url=database, role=role)
+
+
+async def _offline(settings: Settings, args: argparse.Namespace, verb: str) -> int:
+    """The verbs that work on the database alone: import, export, db migrate, db backup."""
+    async with await Database.open(settings.database_path) as db:
+        services = Services.build(db, default_timezone=settings.default_timezone)
+        if verb == "import":
+            return await _import(services, args)
+        if verb == "export":
+            text = await services.transfer.export(args.guild, args.format, args.election)
+            if args.output:
+                args.output.write_text(text, encoding="utf-8")
+                print(f"Wrote {args.output}", file=sys.stderr)
+            else:
+                sys.stdout.write(text)
+            return 0
+        if args.db_verb == "migrate":
+            version = await db.fetch_value("PRAGMA user_version")
+            print(f"The database {settings.database_path} is at schema version {version}.")
+            return 0
+        await db.backup(args.path)
+        print(f"Backed up {settings.database_path} to {args.path}")
+        return 0
+
+
+async def _import(services: Services, args: argparse.Namespace) -> int:
+    """Import (or dry-run) a file and list the changes."""
+    path: Path = args.file
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"slatebot: cannot read {path}: {exc}", file=sys.stderr)
+        return 2
+    report = await services.transfer.import_text(args.guild, CLI_ACTOR, text, filename=path.name, dry_run=args.dry_run)
+    for change in report.changes:
+        print(f"  {change}")
+    print(report.summary())
+    return 0

@@ -1,0 +1,338 @@
+"""
+Text rules: forgiving name matching, safe display of user text, and splitting long text into pages.
+
+Matching is forgiving and storage is exact: names are stored as typed and compared through
+``normalise()``, so ``Yorkshire & Humberside`` is found by ``yorkshire and humberside`` and ``Zoë`` by
+``zoe``. Everything here is pure: no Discord, no I/O, no clock.
+"""
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import TypeVar
+
+from bot.errors import Conflict, InvalidInput, NotFound
+
+T = TypeVar("T")
+
+#: Scores of the match tiers, best first. A fuzzy hit scores ``FUZZY_SCALE * similarity``, which is always
+#: below ``SUBSTRING``; an empty query scores ``EMPTY`` for every name.
+EXACT = 1.0
+COMPACT = 0.95
+PREFIX = 0.9
+WORD_PREFIX = 0.8
+SUBSTRING = 0.6
+FUZZY_SCALE = 0.5
+EMPTY = 0.1
+
+#: The tiers precise enough for ``resolve()`` to pick a single hit without asking.
+_RESOLVING_TIERS = (EXACT, COMPACT, PREFIX, WORD_PREFIX)
+
+#: How similar (difflib ratio, 0..1) a name must be to count as a fuzzy match.
+FUZZY_THRESHOLD = 0.6
+
+_ZWSP = "\u200b"
+
+
+@lru_cache(maxsize=8192)
+def normalise(text: str) -> str:
+    """
+    Return the forgiving match key of ``text``.
+
+    Case is folded, accents are dropped (NFKD, combining marks removed), ``&`` reads as ``and``, and
+    every other character that is not a letter, digit or (non-accent) mark (punctuation such as ``/ - ' ’ ( ) +``,
+    symbols, emoji) becomes a word break; runs of spaces collapse and the ends are stripped. So
+    ``Cymru/Wales`` becomes ``cymru wales`` and ``LGBT+`` becomes ``lgbt``. The result is idempotent:
+    ``normalise(normalise(x)) == normalise(x)``.
+    """
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    out: list[str] = []
+    for char in folded:
+        if unicodedata.combining(char):
+            continue
+        if char == "&":
+            out.append(" and ")
+        elif unicodedata.category(char)[0] in "LNM":
+            out.append(char)
+        else:
+            out.append(" ")
+    # A second fold catches the few characters whose decomposition is not yet casefolded.
+    result = " ".join("".join(out).split())
+    again = unicodedata.normalize("NFKD", result.casefold())
+    if again != result:
+        return normalise(again)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """A normalised query, prepared once and scored against many names."""
+
+    text: str
+    compact: str
+    words: tuple[str, ...]
+
+    @classmethod
+    def of(cls, query: str) -> "_Query":
+        text = normalise(query)
+        return cls(text=text, compact=text.replace(" ", ""), words=tuple(text.split()))
+
+    def score(self, name: str) -> float | None:
+        """Score one name; cheap tiers first, difflib only when none of them matched."""
+        if not self.text:
+            return EMPTY
+        key = normalise(name)
+        if not key:
+            return None
+        if key == self.text:
+            return EXACT
+        compact = key.replace(" ", "")
+        if compact == self.compact:
+            return COMPACT
+        if key.startswith(self.text) or compact.startswith(self.compact):
+            return PREFIX
+        name_words = key.split()
+        if all(any(word.startswith(part) for word in name_words) for part in self.words):
+            return WORD_PREFIX
+        if self.compact in compact:
+            return SUBSTRING
+        similarity = self._similarity(key, name_words)
+        if similarity >= FUZZY_THRESHOLD:
+            return FUZZY_SCALE * similarity
+        return None
+
+    def _similarity(self, key: str, name_words: list[str]) -> float:
+        """Return the better of whole-string similarity and the mean best similarity of each query word."""
+        whole = _ratio(self.text, key)
+        total = 0.0
+        for part in self.words:
+            total += max((_ratio(part, word) for word in name_words), default=0.0)
+        return max(whole, total / len(self.words))
+
+
+def _ratio(a: str, b: str) -> float:
+    """Return difflib's ratio, skipping the full computation when its cheap upper bounds already rule a match out."""
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
+        return 0.0
+    return matcher.ratio()
+
+
+def match_score(query: str, name: str) -> float | None:
+    """
+    Score how well ``query`` matches ``name``, on their normalised forms; ``None`` when it does not.
+
+    Tiers, best first: exact (``EXACT``); equal ignoring spaces (``COMPACT``: ``womens`` and ``Women's``);
+    the whole name starts with the query (``PREFIX``); every query word starts some word of the name, in
+    any order (``WORD_PREFIX``: ``Wales`` and ``Cymru/Wales``, ``health male`` and ``Health Service Group
+    (Male)``); the query occurs inside the name (``SUBSTRING``); then similar spelling (fuzzy, scored
+    ``FUZZY_SCALE`` times a similarity of at least ``FUZZY_THRESHOLD``: ``Tom Baker`` and ``Tom Barker``).
+    An empty query matches every name with the low score ``EMPTY``.
+    """
+    return _Query.of(query).score(name)
+
+
+def _sort_key(scored: tuple[float, str]) -> tuple[float, str, str]:
+    score, name = scored
+    return (-score, normalise(name), name)
+
+
+def _ranked(query: str, names: Iterable[str]) -> list[tuple[float, str]]:
+    prepared = _Query.of(query)
+    seen: set[str] = set()
+    scored: list[tuple[float, str]] = []
+    for name in names:
+        if name in seen:
+            continue
+        seen.add(name)
+        score = prepared.score(name)
+        if score is not None:
+            scored.append((score, name))
+    scored.sort(key=_sort_key)
+    return scored
+
+
+def best_matches(query: str, names: Iterable[str], limit: int = 25) -> list[str]:
+    """
+    Return the names matching ``query``, best first, at most ``limit`` (Discord shows 25 choices).
+
+    Equal scores are ordered alphabetically (by match key, then as stored); a name given twice appears once.
+    """
+    if limit <= 0:
+        return []
+    return [name for _, name in _ranked(query, names)[:limit]]
+
+
+#: At most this many names are listed in an ambiguity message.
+_MAX_LISTED = 10
+
+
+def resolve(
+    query: str,
+    items: Sequence[T],
+    key: Callable[[T], str],
+    *,
+    what: str,
+    plural: str | None = None,
+) -> T:
+    """
+    Find the one item whose name (``key(item)``) the user meant by ``query``.
+
+    The best precise tier decides: an exact match (after ``normalise()``), else equal ignoring spaces, else a
+    prefix of the whole name, else every word a prefix of a name word. One hit in the best tier that has any
+    wins; several raise ``Conflict`` listing them. Substring and fuzzy hits never resolve: they raise
+    ``NotFound`` with up to three of the closest names as suggestions. ``what`` names the kind of thing
+    (``candidate``), ``plural`` its plural when it is not ``what + "s"``. Names and the query are shown in
+    the message through ``plain()``, and so are the ``suggestions`` carried by ``NotFound``.
+    """
+    prepared = _Query.of(query)
+    if not prepared.text:
+        raise InvalidInput(f"Give the name of the {what}.")
+    tiers: dict[float, list[T]] = {}
+    for item in items:
+        score = prepared.score(key(item))
+        if score in _RESOLVING_TIERS:
+            tiers.setdefault(score, []).append(item)
+    for tier in _RESOLVING_TIERS:
+        hits = tiers.get(tier, [])
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            clashing = sorted({key(hit) for hit in hits}, key=lambda name: (normalise(name), name))
+            raise Conflict(_ambiguity_message(query, clashing, what, plural))
+    suggestions = [plain(name) for name in best_matches(query, (key(item) for item in items), limit=3)]
+    raise NotFound(f"No {what} called “{plain(query.strip())}”.", suggestions=suggestions)
+
+
+def _ambiguity_message(query: str, names: list[str], what: str, plural: str | None) -> str:
+    many = plural or f"{what}s"
+    shown = plain(query.strip())
+    if len(names) == 1:
+        return f"Several {many} are called “{plain(names[0])}”. Rename one so they can be told apart."
+    listed = ", ".join(plain(name) for name in names[:_MAX_LISTED])
+    if len(names) > _MAX_LISTED:
+        listed += f" and {len(names) - _MAX_LISTED} more"
+    return f"“{shown}” matches several {many}: {listed}. Use the full name."
+
+
+# --- Safe display -------------------------------------------------------------------------------------
+
+#: Characters that are markdown anywhere in a line. ``\`` comes first so the escapes we add stay literal.
+_INLINE_MARKDOWN = re.compile(r"([\\*_~`|\[\]])")
+#: Markdown that only counts at the start of a line (after optional indentation): quotes, headings, subtext.
+_LINE_START_MARKDOWN = re.compile(r"^([ \t]*)(>|#{1,3}(?=[ \t])|-#(?=[ \t]))", re.MULTILINE)
+#: Bare links are left alone, as a backslash inside a URL would break the link; a link ends at whitespace,
+#: ``<``, ``>``, a backtick or ``|``, so it cannot carry a code span or spoiler past the escaping.
+_URL = re.compile(r"https?://[^\s<>`|]+")
+#: ``<@123>``, ``<@!123>``, ``<@&123>``, ``<#123>`` and ``</cmd:1>`` all start like this.
+_MENTION_START = re.compile(r"<(?=[@#/])")
+_MASS_MENTION = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
+
+
+def _escape_markdown(segment: str) -> str:
+    return _INLINE_MARKDOWN.sub(r"\\\1", segment)
+
+
+def plain(text: str) -> str:
+    r"""
+    Make user text safe to show on Discord as literal text.
+
+    Markdown is backslash-escaped: ``\ * _ ~ ` |`` and ``[ ]`` (so no masked link) anywhere, ``>`` quotes and
+    ``#``/``##``/``###``/``-#`` headings at the start of a line; bare ``http(s)://`` links are left as they are
+    so they still work. Mentions are defused with a zero-width space: ``@everyone``/``@here`` after the ``@``,
+    and ``<@…>``, ``<@!…>``, ``<@&…>``, ``<#…>`` and ``</command:id>`` after the ``<``. Everything else
+    (curly quotes, ``£``, en dashes, emoji, line breaks) is kept as it is.
+    """
+    parts: list[str] = []
+    position = 0
+    for link in _URL.finditer(text):
+        parts.append(_escape_markdown(text[position : link.start()]))
+        parts.append(link.group())
+        position = link.end()
+    parts.append(_escape_markdown(text[position:]))
+    escaped = _LINE_START_MARKDOWN.sub(r"\1\\\2", "".join(parts))
+    escaped = _MENTION_START.sub("<" + _ZWSP, escaped)
+    return _MASS_MENTION.sub("@" + _ZWSP, escaped)
+
+
+# --- Long text ----------------------------------------------------------------------------------------
+
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+_WHITESPACE = re.compile(r"\s")
+
+
+def _safe_cut(text: str, cut: int) -> int:
+    """Move a hard cut back by one if it would leave an escaping backslash alone at the end of a page."""
+    run = 0
+    while run < cut and text[cut - 1 - run] == "\\":
+        run += 1
+    if run % 2 == 1 and cut > 1:
+        return cut - 1
+    return cut
+
+
+def _break_at(rest: str, limit: int) -> int:
+    """Where to end the next page of ``rest`` (longer than ``limit``): the best break at or before ``limit``."""
+    best = -1
+    for found in _PARAGRAPH_BREAK.finditer(rest, 0, len(rest)):
+        if found.start() > limit:
+            break
+        best = found.start()
+    if best > 0:
+        return best
+    line = rest.rfind("\n", 0, limit + 1)
+    if line > 0:
+        return line
+    for index in range(limit, 0, -1):
+        if rest[index].isspace():
+            return index
+    return _safe_cut(rest, limit)
+
+
+def split_for_embeds(text: str, limit: int) -> list[str]:
+    """
+    Split ``text`` into pages of at most ``limit`` characters, for embeds.
+
+    A page ends at the last paragraph break (a blank line) that fits, else the last line break, else the
+    last whitespace, else it is cut hard at ``limit`` (one character earlier if that would strand an
+    escaping backslash). What is preserved, exactly: each page is a stretch of ``text`` with its leading and
+    trailing whitespace removed, the pages come in order, and what lies between two pages in ``text`` is
+    only whitespace (the break that was removed; nothing at all after a hard cut). So every non-whitespace
+    character survives in order, but whitespace at a break and around the whole text is dropped. Pages are
+    never empty; ``""`` and whitespace-only text give ``[]``.
+    """
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    pages: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        cut = _break_at(rest, limit)
+        pages.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pages.append(rest)
+    return pages
+
+
+def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
+    """
+    Shorten ``text`` to at most ``limit`` characters, ending with ``ellipsis`` when anything was cut.
+
+    Text that fits is returned unchanged. Trailing whitespace before the ellipsis is dropped, and so is an
+    escaping backslash that would otherwise be stranded. If ``limit`` is shorter than the ellipsis itself,
+    the text is simply cut.
+    """
+    if limit < 0:
+        raise ValueError("limit must not be negative")
+    if len(text) <= limit:
+        return text
+    room = limit - len(ellipsis)
+    if room < 0:
+        return text[:limit]
+    kept = text[:room]
+    if room:
+        kept = kept[: _safe_cut(text, room)]
+    return kept.rstrip() + ellipsis

@@ -1,0 +1,1 @@
+"""Reminder scheduling: the only package that talks to APScheduler."""

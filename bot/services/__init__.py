@@ -1,0 +1,1 @@
+"""Services: the rules of each feature over the repositories; they never see Discord."""

@@ -1,0 +1,55 @@
+"""All services over one database, built once and handed to the bot and the CLI."""
+
+from dataclasses import dataclass
+
+from bot.clock import Clock, SystemClock
+from bot.services.audit import AuditService
+from bot.services.candidates import CandidateService
+from bot.services.elections import ElectionService
+from bot.services.guild_config import GuildConfigService
+from bot.services.platform import PlatformService
+from bot.services.privacy import PrivacyService
+from bot.services.results import ResultService
+from bot.services.seats import SeatService
+from bot.services.transfer import TransferService
+from storage.database import Database
+from storage.repositories import Repositories
+
+
+@dataclass(frozen=True)
+class Services:
+    """One attribute per service; cogs and the CLI reach every rule through here."""
+
+    repos: Repositories
+    clock: Clock
+    guilds: GuildConfigService
+    elections: ElectionService
+    seats: SeatService
+    candidates: CandidateService
+    platform: PlatformService
+    results: ResultService
+    audit: AuditService
+    privacy: PrivacyService
+    transfer: TransferService
+
+    @classmethod
+    def build(cls, db: Database, clock: Clock | None = None, *, default_timezone: str = "Europe/London") -> "Services":
+        """Wire every service over ``db``."""
+        clock = clock or SystemClock()
+        repos = Repositories(db, default_timezone)
+        elections = ElectionService(repos, clock)
+        seats = SeatService(repos, clock, elections)
+        candidates = CandidateService(repos, clock, elections, seats)
+        return cls(
+            repos=repos,
+            clock=clock,
+            guilds=GuildConfigService(repos, clock),
+            elections=elections,
+            seats=seats,
+            candidates=candidates,
+            platform=PlatformService(repos, clock),
+            results=ResultService(repos, clock, candidates),
+            audit=AuditService(repos, clock),
+            privacy=PrivacyService(repos, clock),
+            transfer=TransferService(repos, clock),
+        )

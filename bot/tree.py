@@ -1,0 +1,59 @@
+"""The command tree: one error path for every app command, always ephemeral."""
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.errors import UserError
+
+log = logging.getLogger(__name__)
+
+APOLOGY = (
+    "Sorry, something went wrong on our side and nothing was changed. "
+    "The organisers can find the details in the bot's log."
+)
+
+
+async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
+    """Answer ephemerally whether or not the interaction was already answered or deferred."""
+    allowed = discord.AllowedMentions.none()
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(content, ephemeral=True, allowed_mentions=allowed)
+        else:
+            await interaction.response.send_message(content, ephemeral=True, allowed_mentions=allowed)
+    except discord.HTTPException:
+        log.warning("Could not tell the user about an error (interaction %s)", interaction.id, exc_info=True)
+
+
+def user_message(error: BaseException) -> str | None:
+    """The sentence to show for an error a user can fix, or ``None`` for a bug."""
+    original = getattr(error, "original", error)
+    if isinstance(original, UserError):
+        return original.message
+    if isinstance(error, app_commands.TransformerError):
+        inner = error.__cause__
+        if isinstance(inner, UserError):
+            return inner.message
+        return f"“{error.value}” is not a valid value for that option."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command works only inside a server."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down: try again in {error.retry_after:.0f} seconds."
+    if isinstance(error, app_commands.CheckFailure):
+        return str(error) or "You may not use this command here."
+    return None
+
+
+class SlateTree(app_commands.CommandTree["discord.Client"]):
+    """A command tree whose ``on_error`` shows user errors and logs bugs behind an apology."""
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        """Answer every failed command ephemerally; log anything that is not the user's to fix."""
+        message = user_message(error)
+        if message is None:
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error("Command /%s failed", command, exc_info=getattr(error, "original", error))
+            message = APOLOGY
+        await send_ephemeral(interaction, message)

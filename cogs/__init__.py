@@ -1,0 +1,4 @@
+"""Discord cogs: translate interactions into service calls and render the answers."""
+
+#: Every extension the bot loads, in order. Explicit, so a stray module never becomes a command.
+EXTENSIONS: tuple[str, ...] = ()

@@ -1,0 +1,120 @@
+"""Conversions between SQLite rows and domain models; datetimes are stored as INTEGER unix seconds, UTC."""
+
+import json
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.domain.enums import ElectorateType, MilestoneKind, Nation
+from bot.domain.models import AuditEntry, Candidate, GuildConfig, Milestone, PlatformPoint, Result, Seat, Slate
+
+
+def to_unix(instant: datetime) -> int:
+    """Aware datetime to unix seconds; a naive one is a bug, not a guess."""
+    if instant.tzinfo is None:
+        msg = "naive datetimes are not stored; convert to UTC first"
+        raise ValueError(msg)
+    return int(instant.timestamp())
+
+
+def from_unix(seconds: int) -> datetime:
+    """Unix seconds to an aware UTC datetime."""
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def to_json(value: dict[str, object] | None) -> str | None:
+    """Serialise an audit snapshot."""
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def from_json(text: str | None) -> dict[str, object] | None:
+    """Parse an audit snapshot."""
+    if text is None:
+        return None
+    value = json.loads(text)
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def guild_config(row: aiosqlite.Row) -> GuildConfig:
+    """A ``guilds`` row (joined with its slate's name as ``slate``)."""
+    return GuildConfig(
+        guild_id=row["guild_id"],
+        timezone=row["timezone"],
+        organiser_role_id=row["organiser_role_id"],
+        slate=row["slate"],
+        nation=Nation(row["nation"]),
+        post_days=row["post_days"],
+        reminder_channel_id=row["reminder_channel_id"],
+        reminder_role_id=row["reminder_role_id"],
+        reminder_offsets=row["reminder_offsets"],
+        reminders_enabled=bool(row["reminders_enabled"]),
+    )
+
+
+def milestone(row: aiosqlite.Row) -> Milestone:
+    """A ``milestones`` row."""
+    return Milestone(kind=MilestoneKind(row["kind"]), at=from_unix(row["at"]))
+
+
+def seat(row: aiosqlite.Row) -> Seat:
+    """A ``seats`` row."""
+    return Seat(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        election_id=row["election_id"],
+        name=row["name"],
+        electorate_type=ElectorateType(row["electorate_type"]),
+        electorate=row["electorate"],
+        places=row["places"],
+    )
+
+
+def slate(row: aiosqlite.Row) -> Slate:
+    """A ``slates`` row."""
+    return Slate(id=row["id"], guild_id=row["guild_id"], name=row["name"])
+
+
+def platform_point(row: aiosqlite.Row) -> PlatformPoint:
+    """A ``platform_points`` row."""
+    return PlatformPoint(
+        id=row["id"], guild_id=row["guild_id"], slate_id=row["slate_id"], position=row["position"], text=row["text"]
+    )
+
+
+def candidate(row: aiosqlite.Row) -> Candidate:
+    """A ``candidates`` row joined with its slate's name as ``slate``."""
+    return Candidate(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        seat_id=row["seat_id"],
+        name=row["name"],
+        slate=row["slate"],
+        branch=row["branch"],
+        job=row["job"],
+        incumbent=bool(row["incumbent"]),
+        statement=row["statement"],
+    )
+
+
+def result(row: aiosqlite.Row) -> Result:
+    """A ``results`` row."""
+    elected = row["elected"]
+    return Result(
+        candidate_id=row["candidate_id"],
+        guild_id=row["guild_id"],
+        votes=row["votes"],
+        elected=None if elected is None else bool(elected),
+    )
+
+
+def audit_entry(row: aiosqlite.Row) -> AuditEntry:
+    """An ``audit_log`` row."""
+    return AuditEntry(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        actor_id=row["actor_id"],
+        action=row["action"],
+        before=from_json(row["before"]),
+        after=from_json(row["after"]),
+        at=from_unix(row["at"]),
+    )

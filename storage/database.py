@@ -1,0 +1,204 @@
+"""
+One aiosqlite connection with explicit, serialised transactions.
+
+aiosqlite runs every call for a connection on one thread, in order; it does not stop two coroutines from
+interleaving statements of two transactions. :meth:`Database.transaction` holds an ``asyncio.Lock`` around
+``BEGIN IMMEDIATE`` .. ``COMMIT`` so writes that belong together (a change and its audit row) stay together.
+Reads outside a transaction see the last committed state (WAL).
+"""
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import aiosqlite
+
+from bot.errors import StorageUnavailable
+from storage.migrate import apply_migrations
+
+log = logging.getLogger(__name__)
+
+Params = Sequence[object] | dict[str, object]
+
+_PRAGMAS = (
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA busy_timeout = 5000",
+)
+
+_WRITE_FAILURES = ("readonly", "read-only", "disk is full", "disk i/o error", "unable to open")
+
+
+def _storage_failure(exc: sqlite3.OperationalError) -> StorageUnavailable | None:
+    """Translate a failed write caused by the disk (read-only, full) into a user-facing error."""
+    text = str(exc).lower()
+    if any(marker in text for marker in _WRITE_FAILURES):
+        return StorageUnavailable(
+            "The bot could not save that change: its database is read-only or the disk is full. "
+            "Nothing was changed; reading still works. Ask whoever runs the bot to check its disk."
+        )
+    return None
+
+
+class Database:
+    """The bot's SQLite database: one connection, WAL, foreign keys, serialised write transactions."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+        self._in_transaction = False
+
+    @classmethod
+    async def open(cls, path: Path | str, *, migrate: bool = True) -> Self:
+        """Open (creating if needed) and migrate the database at ``path``."""
+        db = cls(path)
+        await db.connect(migrate=migrate)
+        return db
+
+    async def connect(self, *, migrate: bool = True) -> None:
+        """Connect, apply the PRAGMAs and, unless told not to, the pending migrations."""
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        for pragma in _PRAGMAS:
+            await conn.execute(pragma)
+        self._conn = conn
+        if migrate:
+            async with self._lock:
+                await apply_migrations(conn)
+
+    async def close(self) -> None:
+        """Close the connection; safe to call twice."""
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    async def __aenter__(self) -> Self:
+        if self._conn is None:
+            await self.connect()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        """The open connection; raises if the database was closed."""
+        if self._conn is None:
+            msg = "the database is not open"
+            raise RuntimeError(msg)
+        return self._conn
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """
+        Run the block as one ``BEGIN IMMEDIATE`` transaction, committed on success, rolled back on error.
+
+        Nested use joins the outer transaction, so a service can call another service's writer.
+        """
+        if self._in_transaction and self._lock.locked():
+            yield
+            return
+        async with self._lock:
+            conn = self.connection
+            try:
+                await conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise (_storage_failure(exc) or exc) from exc
+            self._in_transaction = True
+            try:
+                yield
+            except BaseException:
+                await conn.rollback()
+                raise
+            else:
+                try:
+                    await conn.commit()
+                except sqlite3.OperationalError as exc:
+                    await conn.rollback()
+                    raise (_storage_failure(exc) or exc) from exc
+            finally:
+                self._in_transaction = False
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; return the number of rows it changed."""
+        try:
+            cursor = await self.connection.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            raise (_storage_failure(exc) or exc) from exc
+        try:
+            return cursor.rowcount
+        finally:
+            await cursor.close()
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run an INSERT and return the new row's id."""
+        try:
+            cursor = await self.connection.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            raise (_storage_failure(exc) or exc) from exc
+        try:
+            row_id = cursor.lastrowid
+        finally:
+            await cursor.close()
+        if row_id is None:  # pragma: no cover - sqlite always sets it for INSERT
+            msg = "INSERT returned no row id"
+            raise RuntimeError(msg)
+        return row_id
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one statement for many parameter sets."""
+        try:
+            await self.connection.executemany(sql, rows)
+        except sqlite3.OperationalError as exc:
+            raise (_storage_failure(exc) or exc) from exc
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        """Return the first row, or ``None``."""
+        async with self.connection.execute(sql, params) as cursor:
+            row: aiosqlite.Row | None = await cursor.fetchone()
+            return row
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        """Return every row."""
+        async with self.connection.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:  # noqa: ANN401 - a single SQL value
+        """Return the first column of the first row, or ``None``."""
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+    async def backup(self, target: Path | str) -> None:
+        """
+        Write an online, consistent copy of the database to ``target``.
+
+        Uses SQLite's backup API, which copies a snapshot page by page while other writers wait only briefly;
+        the copy is written to a temporary file first and renamed, so a half-written backup never exists.
+        """
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        async with self._lock:
+            dest = await aiosqlite.connect(partial)
+            try:
+                await self.connection.backup(dest)
+            finally:
+                await dest.close()
+        partial.replace(target)
+        log.info("Backed up the database to %s", target)
+
+    async def dump(self) -> list[str]:
+        """Return the SQL text of the whole database (``iterdump``), for comparing states in tests."""
+        return [line async for line in self.connection.iterdump()]

@@ -1,0 +1,76 @@
+"""The reminder ledger (what Discord accepted) and reminder subscribers."""
+
+from datetime import datetime
+
+from bot.domain.models import SentReminder
+from storage import _rows
+from storage.database import Database
+
+_SENT_IDS = "SELECT job_id FROM reminders_sent WHERE guild_id = ?"
+_SENT = "SELECT * FROM reminders_sent WHERE guild_id = ? AND job_id = ?"
+_MARK = """
+INSERT INTO reminders_sent (guild_id, job_id, sent_at, message_id, late) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (guild_id, job_id) DO NOTHING
+"""
+_SUBSCRIBE = """
+INSERT INTO reminder_subscribers (guild_id, user_id, subscribed_at) VALUES (?, ?, ?)
+ON CONFLICT (guild_id, user_id) DO NOTHING
+"""
+_UNSUBSCRIBE = "DELETE FROM reminder_subscribers WHERE guild_id = ? AND user_id = ?"
+_SUBSCRIBERS = "SELECT user_id FROM reminder_subscribers WHERE guild_id = ? ORDER BY user_id"
+_SUBSCRIPTION = "SELECT subscribed_at FROM reminder_subscribers WHERE guild_id = ? AND user_id = ?"
+
+
+class ReminderLedger:
+    """Which reminders Discord has accepted; a job id in here is never posted again."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def sent_ids(self, guild_id: int) -> set[str]:
+        """Every job id already posted in the guild."""
+        return {r[0] for r in await self._db.fetch_all(_SENT_IDS, (guild_id,))}
+
+    async def get(self, guild_id: int, job_id: str) -> SentReminder | None:
+        """The ledger row for one job id."""
+        row = await self._db.fetch_one(_SENT, (guild_id, job_id))
+        if row is None:
+            return None
+        return SentReminder(
+            guild_id=row["guild_id"],
+            job_id=row["job_id"],
+            sent_at=_rows.from_unix(row["sent_at"]),
+            message_id=row["message_id"],
+            late=bool(row["late"]),
+        )
+
+    async def mark_sent(
+        self, guild_id: int, job_id: str, sent_at: datetime, message_id: int | None, *, late: bool = False
+    ) -> bool:
+        """Record a posted reminder; ``False`` when it was already recorded."""
+        changed = await self._db.execute(_MARK, (guild_id, job_id, _rows.to_unix(sent_at), message_id, int(late)))
+        return changed == 1
+
+
+class SubscriberRepository:
+    """Members who asked for reminder DMs: the only thing stored about an activist."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def subscribe(self, guild_id: int, user_id: int, at: datetime) -> bool:
+        """Add a subscriber; ``False`` when already subscribed."""
+        return await self._db.execute(_SUBSCRIBE, (guild_id, user_id, _rows.to_unix(at))) == 1
+
+    async def unsubscribe(self, guild_id: int, user_id: int) -> bool:
+        """Remove a subscriber; ``False`` when not subscribed."""
+        return await self._db.execute(_UNSUBSCRIBE, (guild_id, user_id)) == 1
+
+    async def subscription(self, guild_id: int, user_id: int) -> datetime | None:
+        """When the member subscribed, or ``None``."""
+        value = await self._db.fetch_value(_SUBSCRIPTION, (guild_id, user_id))
+        return None if value is None else _rows.from_unix(int(value))
+
+    async def subscribers(self, guild_id: int) -> list[int]:
+        """Every subscriber's user id."""
+        return [r[0] for r in await self._db.fetch_all(_SUBSCRIBERS, (guild_id,))]
