@@ -16,16 +16,6 @@ from cogs import EXTENSIONS
 log = logging.getLogger(__name__)
 
 
-def point_at_api(api_base: str) -> None:
-    """
-    Send discord.py's REST calls to ``api_base`` (a REST proxy or a local Discord).
-
-    discord.py builds every URL from ``Route.BASE``; the gateway URL is then whatever that API's
-    ``GET /gateway/bot`` returns, which the client asks for when it connects.
-    """
-    discord.http.Route.BASE = api_base.rstrip("/")
-
-
 def intents() -> discord.Intents:
     """The least the bot needs: guild create/update events for channels and roles. No member or message content."""
     wanted = discord.Intents.none()

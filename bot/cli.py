@@ -89,10 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 async def _run(settings: Settings) -> int:
     """Connect to Discord (or ``DISCORD_API_BASE``) and serve until stopped."""
-    from bot.app import SlateBot, point_at_api  # imports discord.py: only when connecting
+    from bot.app import SlateBot  # imports discord.py: only when connecting
+    from bot.endpoint import point_discord_at
 
     if settings.discord_api_base:
-        point_at_api(settings.discord_api_base)
+        point_discord_at(settings.discord_api_base)
     token = settings.discord_token.get_secret_value() if settings.discord_token else ""
     async with await Database.open(settings.database_path) as db:
         services = Services.build(db, default_timezone=settings.default_timezone)

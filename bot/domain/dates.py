@@ -10,8 +10,6 @@ refused and shows what would be accepted. Misuse by code (a naive datetime where
 raises :class:`ValueError`: that is a bug, not something a user can fix.
 """
 
-from __future__ import annotations
-
 import calendar
 import difflib
 import functools
