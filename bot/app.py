@@ -4,6 +4,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -32,6 +33,7 @@ class SlateBot(commands.Bot):
         services: Services,
         *,
         extensions: Sequence[str] = EXTENSIONS,
+        **options: Any,  # noqa: ANN401 - passed through to discord.Client (e.g. guild_ready_timeout in tests)
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -39,6 +41,7 @@ class SlateBot(commands.Bot):
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=SlateTree,
+            **options,
         )
         self.settings = settings
         self.services = services

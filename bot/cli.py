@@ -17,6 +17,7 @@ from bot.log import setup_logging
 from bot.services.container import Services
 from bot.settings import Settings, SettingsError, load_settings
 from storage.database import Database
+from storage.migrate import MigrationError
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(exc.message, file=sys.stderr)
         return 1
+    except MigrationError as exc:
+        print(f"slatebot: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
@@ -104,11 +108,8 @@ async def _run(settings: Settings) -> int:
 
 def _console(settings: Settings, args: argparse.Namespace) -> int:
     """Start the local Discord stand-in and the real bot, and read commands from the terminal."""
-    try:
-        from bot.standin.console import run_console
-    except ImportError:
-        print("slatebot console is not available in this build.", file=sys.stderr)
-        return 2
+    from bot.standin.console import run_console  # imports discord.py and aiohttp: only for the console
+
     database = getattr(args, "database", None)
     role = getattr(args, "role", "organiser")
     return run_console(settings, database_url=database, role=role)

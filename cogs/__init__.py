@@ -1,4 +1,10 @@
 """Discord cogs: translate interactions into service calls and render the answers."""
 
 #: Every extension the bot loads, in order. Explicit, so a stray module never becomes a command.
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.slate",
+    "cogs.ballot",
+    "cogs.platform",
+    "cogs.privacy",
+    "cogs.organise",
+)

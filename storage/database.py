@@ -9,6 +9,7 @@ Reads outside a transaction see the last committed state (WAL).
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -32,6 +33,9 @@ _PRAGMAS = (
     "PRAGMA busy_timeout = 5000",
 )
 
+#: Set while the current task (or a task it started) is inside a transaction, so nested use joins it.
+_inside: contextvars.ContextVar["Database | None"] = contextvars.ContextVar("slatebot_transaction", default=None)
+
 _WRITE_FAILURES = ("readonly", "read-only", "disk is full", "disk i/o error", "unable to open")
 
 
@@ -53,7 +57,6 @@ class Database:
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
-        self._in_transaction = False
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Self:
@@ -72,8 +75,13 @@ class Database:
             await conn.execute(pragma)
         self._conn = conn
         if migrate:
-            async with self._lock:
-                await apply_migrations(conn)
+            try:
+                async with self._lock:
+                    await apply_migrations(conn)
+            except BaseException:
+                # Never leave the connection's worker thread running: the process could not exit.
+                await self.close()
+                raise
 
     async def close(self) -> None:
         """Close the connection; safe to call twice."""
@@ -104,9 +112,10 @@ class Database:
         """
         Run the block as one ``BEGIN IMMEDIATE`` transaction, committed on success, rolled back on error.
 
-        Nested use joins the outer transaction, so a service can call another service's writer.
+        Nested use (in the same task, or a task it started) joins the outer transaction; any other task waits
+        for it to finish, so two transactions never interleave on the one connection.
         """
-        if self._in_transaction and self._lock.locked():
+        if _inside.get() is self:
             yield
             return
         async with self._lock:
@@ -115,7 +124,7 @@ class Database:
                 await conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
                 raise (_storage_failure(exc) or exc) from exc
-            self._in_transaction = True
+            token = _inside.set(self)
             try:
                 yield
             except BaseException:
@@ -128,7 +137,7 @@ class Database:
                     await conn.rollback()
                     raise (_storage_failure(exc) or exc) from exc
             finally:
-                self._in_transaction = False
+                _inside.reset(token)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return the number of rows it changed."""

@@ -169,13 +169,25 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    """Construct a mapping, noting its own first line and the line of each key (``__lines__``)."""
     mapping = loader.construct_mapping(node, deep=True)
     result: dict[str, Any] = {str(k): v for k, v in mapping.items()}
     result["__line__"] = node.start_mark.line + 1
+    result["__lines__"] = {str(loader.construct_object(k)): k.start_mark.line + 1 for k, _ in node.value}
     return result
 
 
+def _timestamp_or_text(loader: _LineLoader, node: yaml.ScalarNode) -> object:
+    """A YAML timestamp, or its text when it is not a real date (``2025-02-30``), so the builder can say why."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return str(node.value)
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+_BOOKKEEPING = frozenset({"__line__", "__lines__"})
 
 
 class _Builder:
@@ -245,9 +257,10 @@ class _Builder:
         if not isinstance(timetable, dict):
             self.problem(line, "timetable must map milestone kinds to dates.")
             timetable = {}
+        key_lines = timetable.get("__lines__", {})
         for kind, value in timetable.items():
-            if kind != "__line__":
-                self.add_date(name, kind, value, timetable.get("__line__", line))
+            if kind not in _BOOKKEEPING:
+                self.add_date(name, kind, value, key_lines.get(kind, timetable.get("__line__", line)))
         for seat in self._list_of_maps(data.get("seats"), "seats", line):
             seat_line = seat["__line__"]
             self._unknown_keys(seat, {"name", "electorate_type", "electorate", "places", "candidates"}, seat_line)
@@ -278,7 +291,7 @@ class _Builder:
                 self.problem(line, f"each entry of {what} must be a mapping, not {item!r}.")
 
     def _unknown_keys(self, data: dict[str, Any], allowed: set[str], line: int) -> None:
-        unknown = sorted(k for k in data if k not in allowed and k != "__line__")
+        unknown = sorted(k for k in data if k not in allowed and k not in _BOOKKEEPING)
         if unknown:
             self.problem(line, f"unknown field(s) {', '.join(unknown)}; allowed here: {', '.join(sorted(allowed))}.")
 

@@ -12,7 +12,8 @@ from bot.services.elections import ElectionService
 from bot.services.seats import SeatService
 from storage.repositories import Repositories
 
-_UNSET: object = object()
+#: What an organiser may type for "no slate".
+_INDEPENDENT = frozenset({"", "none", "independent", "no slate"})
 
 
 class CandidateService(Service):
@@ -119,8 +120,7 @@ class CandidateService(Service):
                 after = replace(after, incumbent=incumbent)
             slate_id = await self._slate_id(guild_id, after.slate)
             if slate is not None:
-                independent = slate.strip().casefold() in {"", "none", "independent"}
-                slate_id = None if independent else await self._slate_id(guild_id, slate)
+                slate_id = await self._slate_id(guild_id, slate)
                 named = None if slate_id is None else await self.repos.slates.get(guild_id, slate_id)
                 after = replace(after, slate=None if named is None else named.name)
             if after == before:
@@ -166,7 +166,8 @@ class CandidateService(Service):
         return found
 
     async def _slate_id(self, guild_id: int, slate: str | None) -> int | None:
-        if slate is None or not slate.strip():
+        """The named slate's id (created if new); ``None`` for no slate, ``none`` or ``independent``."""
+        if slate is None or slate.strip().casefold() in _INDEPENDENT:
             return None
         found, _ = await self.repos.slates.ensure(guild_id, clean_name(slate, "slate"))
         return found.id

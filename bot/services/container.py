@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock, SystemClock
 from bot.services.audit import AuditService
+from bot.services.campaign import CampaignService
 from bot.services.candidates import CandidateService
 from bot.services.elections import ElectionService
 from bot.services.guild_config import GuildConfigService
@@ -31,6 +32,7 @@ class Services:
     audit: AuditService
     privacy: PrivacyService
     transfer: TransferService
+    campaign: CampaignService
 
     @classmethod
     def build(cls, db: Database, clock: Clock | None = None, *, default_timezone: str = "Europe/London") -> "Services":
@@ -52,4 +54,5 @@ class Services:
             audit=AuditService(repos, clock),
             privacy=PrivacyService(repos, clock),
             transfer=TransferService(repos, clock),
+            campaign=CampaignService(repos, clock, elections, seats, candidates),
         )

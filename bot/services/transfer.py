@@ -202,21 +202,26 @@ class TransferService(Service):
         if not record.platform:
             return
         existing = await self.repos.slates.points(guild_id, slate)
-        by_key = {normalise(p.text): p for p in existing}
+        unmatched = list(existing)
         order: list[int] = []
         for text in record.platform:
-            found = by_key.pop(normalise(text), None)
+            # Exact wording first, then forgiving: two stored points that differ only in case or punctuation
+            # are still two points, each matched once.
+            found = next((p for p in unmatched if p.text == text), None) or next(
+                (p for p in unmatched if normalise(p.text) == normalise(text)), None
+            )
             if found is None:
                 point = await self.repos.slates.add_point(guild_id, slate, len(existing) + len(order) + 1, text)
                 report.changes.append(Change("add", "platform point", f"“{_short(text)}” ({record.name})"))
                 order.append(point.id)
-            else:
-                if found.text != text:
-                    await self.repos.slates.set_text(guild_id, found.id, text)
-                    report.changes.append(Change("update", "platform point", f"“{_short(text)}”", ("text",)))
-                elif found.position != len(order) + 1:
-                    report.changes.append(Change("update", "platform point", f"“{_short(text)}”", ("position",)))
-                order.append(found.id)
+                continue
+            unmatched.remove(found)
+            if found.text != text:
+                await self.repos.slates.set_text(guild_id, found.id, text)
+                report.changes.append(Change("update", "platform point", f"“{_short(text)}”", ("text",)))
+            elif found.position != len(order) + 1:
+                report.changes.append(Change("update", "platform point", f"“{_short(text)}”", ("position",)))
+            order.append(found.id)
         # Points the file does not mention are kept (an import never deletes), after the file's points.
         order.extend(p.id for p in existing if p.id not in order)
         await self.repos.slates.set_positions(guild_id, order)

@@ -466,6 +466,12 @@ class InteractionDriver:
             raise ValueError(f"unexpected words {words[used + 1 :]} after /{' '.join(words[: used + 1])}")
         return cmd, chain, values
 
+    def parse_line(self, line: str, guild: Guild | None) -> tuple[list[str], dict[str, Any], dict[str, Any]]:
+        """Split a typed command line into its path (``["organise", "import"]``), leaf command and raw options."""
+        cmd, chain, values = self._parse(line, None, guild)
+        leaf = chain[-1] if chain else cmd
+        return [str(cmd["name"]), *(str(c["name"]) for c in chain)], leaf, values
+
     @staticmethod
     def _parse_pairs(rest: str, leaf: Mapping[str, Any]) -> dict[str, str]:
         rest = rest.strip()

@@ -17,9 +17,11 @@ _INSERT = "INSERT INTO elections (guild_id, name, name_key, description) VALUES 
 _RENAME = "UPDATE elections SET name = ?, name_key = ? WHERE guild_id = ? AND id = ?"
 _DESCRIBE = "UPDATE elections SET description = ? WHERE guild_id = ? AND id = ?"
 _DELETE = "DELETE FROM elections WHERE guild_id = ? AND id = ?"
+# Only for an election of the same guild, and never over another guild's row.
 _SET_MILESTONE = """
-INSERT INTO milestones (election_id, guild_id, kind, at) VALUES (?, ?, ?, ?)
-ON CONFLICT (election_id, kind) DO UPDATE SET at = excluded.at
+INSERT INTO milestones (election_id, guild_id, kind, at)
+SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM elections WHERE id = ? AND guild_id = ?)
+ON CONFLICT (election_id, kind) DO UPDATE SET at = excluded.at WHERE milestones.guild_id = excluded.guild_id
 """
 _CLEAR_MILESTONE = "DELETE FROM milestones WHERE guild_id = ? AND election_id = ? AND kind = ?"
 _ALL_GUILDS_WITH_MILESTONES = "SELECT DISTINCT guild_id FROM milestones ORDER BY guild_id"
@@ -90,9 +92,11 @@ class ElectionRepository:
         """Delete the election with its timetable, seats, candidates and results; returns rows deleted."""
         return await self._db.execute(_DELETE, (guild_id, election_id))
 
-    async def set_milestone(self, guild_id: int, election_id: int, kind: MilestoneKind, at: datetime) -> None:
-        """Date (or re-date) one milestone."""
-        await self._db.execute(_SET_MILESTONE, (election_id, guild_id, kind.value, _rows.to_unix(at)))
+    async def set_milestone(self, guild_id: int, election_id: int, kind: MilestoneKind, at: datetime) -> int:
+        """Date (or re-date) one milestone; returns 0 when the election is not this guild's."""
+        return await self._db.execute(
+            _SET_MILESTONE, (election_id, guild_id, kind.value, _rows.to_unix(at), election_id, guild_id)
+        )
 
     async def clear_milestone(self, guild_id: int, election_id: int, kind: MilestoneKind) -> int:
         """Remove one milestone's date; returns rows deleted."""

@@ -11,9 +11,12 @@ WHERE r.guild_id = ? AND s.election_id = ?
 """
 _ALL = "SELECT candidate_id, guild_id, votes, elected FROM results WHERE guild_id = ?"
 _GET = "SELECT candidate_id, guild_id, votes, elected FROM results WHERE guild_id = ? AND candidate_id = ?"
+# Only for a candidate of the same guild, and never over another guild's row.
 _SET = """
-INSERT INTO results (candidate_id, guild_id, votes, elected) VALUES (?, ?, ?, ?)
+INSERT INTO results (candidate_id, guild_id, votes, elected)
+SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM candidates WHERE id = ? AND guild_id = ?)
 ON CONFLICT (candidate_id) DO UPDATE SET votes = excluded.votes, elected = excluded.elected
+WHERE results.guild_id = excluded.guild_id
 """
 _CLEAR = "DELETE FROM results WHERE guild_id = ? AND candidate_id = ?"
 
@@ -38,10 +41,13 @@ class ResultRepository:
         row = await self._db.fetch_one(_GET, (guild_id, candidate_id))
         return None if row is None else _rows.result(row)
 
-    async def set(self, result: Result) -> None:
-        """Store or replace a result."""
+    async def set(self, result: Result) -> int:
+        """Store or replace a result; returns 0 when the candidate is not this guild's."""
         elected = None if result.elected is None else int(result.elected)
-        await self._db.execute(_SET, (result.candidate_id, result.guild_id, result.votes, elected))
+        return await self._db.execute(
+            _SET,
+            (result.candidate_id, result.guild_id, result.votes, elected, result.candidate_id, result.guild_id),
+        )
 
     async def clear(self, guild_id: int, candidate_id: int) -> int:
         """Remove a result; returns rows deleted."""

@@ -1,0 +1,1 @@
+"""Views, modals and embed builders shared by the cogs."""

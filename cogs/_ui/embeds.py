@@ -1,0 +1,263 @@
+"""
+Domain records -> Discord embeds. No I/O.
+
+Every piece of user text goes through ``plain()`` so a name or statement can neither ping anyone nor break the
+layout, and every embed is built within Discord's limits (title 256, description 4,096, 25 fields, field value
+1,024, 6,000 in all).
+"""
+
+from datetime import datetime
+
+import discord
+
+from bot.domain.ballot import votes_label
+from bot.domain.enums import ElectorateType, MilestoneKind
+from bot.domain.models import Candidate, SeatWithCandidates
+from bot.domain.text import plain, split_for_embeds, truncate
+from bot.services.campaign import CandidateView, HowToVote, SlateOverview, Timetable
+from bot.services.platform import Platform
+
+COLOUR = discord.Colour.from_rgb(90, 40, 140)
+TITLE_LIMIT = 256
+FIELD_LIMIT = 1024
+FIELDS_PER_EMBED = 25
+#: A statement page: leaves room on the first page for the card's fields within the 6,000 total.
+STATEMENT_PAGE = 3000
+#: Stay well under the 6,000 total so a footer always fits.
+EMBED_BUDGET = 5500
+
+_ELECTORATE_LABELS = {
+    ElectorateType.REGION: "Members in the {} region",
+    ElectorateType.SERVICE_GROUP: "Members in the {} service group",
+    ElectorateType.GROUP: "{}",
+    ElectorateType.NATIONAL: "Every member ({})",
+}
+
+
+def title(text: str) -> str:
+    """User text made safe and short enough for an embed title."""
+    return truncate(plain(text), TITLE_LIMIT)
+
+
+def field_value(text: str) -> str:
+    """Text (already safe) cut to a field value's limit."""
+    return truncate(text, FIELD_LIMIT) or "—"
+
+
+def when(instant: datetime) -> str:
+    """A Discord timestamp, absolute and relative, shown in each reader's own zone."""
+    return f"{discord.utils.format_dt(instant, 'F')} ({discord.utils.format_dt(instant, 'R')})"
+
+
+def electorate_label(seat: SeatWithCandidates) -> str:
+    """Who votes for the seat, in words."""
+    return _ELECTORATE_LABELS[seat.seat.electorate_type].format(plain(seat.seat.electorate))
+
+
+def candidate_line(candidate: Candidate, *, slate: str | None) -> str:
+    """One line naming a candidate, marking the guild slate's with a star."""
+    on_slate = slate is not None and candidate.slate is not None and candidate.slate.casefold() == slate.casefold()
+    mark = "★ " if on_slate else "• "
+    details = [plain(candidate.slate) if candidate.slate else "independent"]
+    if candidate.incumbent:
+        details.append("sitting member")
+    name = f"**{plain(candidate.name)}**" if on_slate else plain(candidate.name)
+    return f"{mark}{name} ({', '.join(details)})"
+
+
+def seat_status(seat: SeatWithCandidates) -> str:
+    """``vote for up to 2``, or the unopposed notice."""
+    if seat.unopposed:
+        return "unopposed, pending declaration"
+    if not seat.candidates:
+        return "no candidates yet"
+    return votes_label(seat.seat.places)
+
+
+def candidate_pages(view: CandidateView) -> list[discord.Embed]:
+    """A candidate's card, then the statement over as many pages as it needs."""
+    cand = view.candidate
+    statement_pages = split_for_embeds(plain(cand.statement or ""), STATEMENT_PAGE) or [
+        "*No statement yet.*",
+    ]
+    pages: list[discord.Embed] = []
+    for number, text in enumerate(statement_pages, start=1):
+        embed = discord.Embed(title=title(cand.name), description=text, colour=COLOUR)
+        if number == 1:
+            embed.add_field(name="Standing for", value=field_value(plain(view.seat.seat.name)), inline=False)
+            embed.add_field(name="Election", value=field_value(plain(view.election.name)), inline=True)
+            slate = plain(cand.slate) if cand.slate else "Independent"
+            if view.on_guild_slate:
+                slate = f"★ {slate} (our slate)"
+            embed.add_field(name="Slate", value=field_value(slate), inline=True)
+            if cand.branch:
+                embed.add_field(name="Branch", value=field_value(plain(cand.branch)), inline=True)
+            if cand.job:
+                embed.add_field(name="Job", value=field_value(plain(cand.job)), inline=True)
+            if cand.incumbent:
+                embed.add_field(name="Sitting member", value="Yes", inline=True)
+        if len(statement_pages) > 1:
+            embed.set_footer(text=f"Statement page {number} of {len(statement_pages)}")
+        pages.append(embed)
+    return pages
+
+
+def seat_embed(seat: SeatWithCandidates, *, election: str, slate: str | None) -> discord.Embed:
+    """The seat, its electorate and places, every candidate, the slate's marked."""
+    embed = discord.Embed(title=title(seat.seat.name), colour=COLOUR)
+    embed.description = (
+        f"{plain(election)}\n**Who votes:** {electorate_label(seat)}\n"
+        f"**Places:** {seat.seat.places} ({seat_status(seat)})"
+    )
+    lines = [candidate_line(c, slate=slate) for c in seat.candidates] or ["No candidates yet."]
+    embed.add_field(name=f"Candidates ({len(seat.candidates)})", value=field_value("\n".join(lines)), inline=False)
+    if slate:
+        embed.set_footer(text=truncate(f"★ = {slate}", 2048))
+    return embed
+
+
+def slate_pages(overview: SlateOverview, *, per_page: int = 25) -> list[tuple[discord.Embed, list[Candidate]]]:
+    """
+    The slate's candidates grouped by seat, paged so each page holds at most ``per_page`` candidates.
+
+    Returns each page's embed with the candidates it lists (for the page's select menu).
+    """
+    slate = overview.slate or ""
+    pages: list[tuple[discord.Embed, list[Candidate]]] = []
+    head = f"{plain(slate)} candidates in {plain(overview.election.name)}"
+
+    def new_page() -> tuple[discord.Embed, list[Candidate]]:
+        embed = discord.Embed(title=title(head), colour=COLOUR)
+        total = len(overview.slate_candidate_list)
+        embed.description = (
+            f"{total} candidates in {len(overview.slate_seats)} seats. ★ marks a sitting member. "
+            "Pick a name below to read their statement."
+        )
+        return embed, []
+
+    embed, listed = new_page()
+    for seat in overview.slate_seats:
+        picks = overview.slate_candidates(seat)
+        names = "\n".join(f"{'★ ' if c.incumbent else ''}{plain(c.name)}" for c in picks)
+        value = field_value(f"{names}\n*{seat_status(seat)}*")
+        name = truncate(plain(seat.seat.name), TITLE_LIMIT)
+        full = len(embed.fields) >= FIELDS_PER_EMBED or len(listed) + len(picks) > per_page
+        if full or len(embed) + len(name) + len(value) > EMBED_BUDGET:
+            pages.append((embed, listed))
+            embed, listed = new_page()
+        embed.add_field(name=name, value=value, inline=True)
+        listed.extend(picks)
+    pages.append((embed, listed))
+    if len(pages) > 1:
+        for number, (page, _) in enumerate(pages, start=1):
+            page.set_footer(text=f"Page {number} of {len(pages)}")
+    return pages
+
+
+def timetable_embed(timetable: Timetable) -> discord.Embed:
+    """Every dated milestone, absolute and relative, leading with the window's state."""
+    election = timetable.election
+    embed = discord.Embed(title=title(f"{election.name}: ballot timetable"), colour=COLOUR)
+    lines: list[str] = []
+    close = timetable.ballot_close
+    if timetable.open_now:
+        ending = f"closes {discord.utils.format_dt(close, 'R')}" if close else "no closing date set yet"
+        lines.append(f"**Ballot open now: {ending}.**")
+    elif timetable.ballot_open and timetable.now < timetable.ballot_open:
+        lines.append(f"The ballot opens {discord.utils.format_dt(timetable.ballot_open, 'R')}.")
+    elif close and timetable.now >= close:
+        lines.append("The ballot has closed.")
+    if election.description:
+        lines.append(plain(truncate(election.description, 500)))
+    embed.description = "\n".join(lines) or None
+    for kind in MilestoneKind:
+        at = election.at(kind)
+        if at is not None:
+            embed.add_field(name=kind.label, value=when(at), inline=False)
+        if kind is MilestoneKind.REPLACEMENT_DEADLINE and timetable.post_by is not None:
+            embed.add_field(
+                name="Post your ballot paper by",
+                value=f"{when(timetable.post_by)}\nso that it arrives before the close",
+                inline=False,
+            )
+    if not election.timetable:
+        embed.add_field(name="No dates yet", value="An organiser can add them with `/organise date set`.")
+    return embed
+
+
+def how_to_vote_pages(how: HowToVote) -> list[discord.Embed]:
+    """The member's papers, each seat with the slate's pick(s), then the ballot window and post-by day."""
+    election = how.timetable.election
+    pages: list[discord.Embed] = []
+
+    def new_page() -> discord.Embed:
+        embed = discord.Embed(title=title(f"How to vote in {election.name}"), colour=COLOUR)
+        who = [f"region **{plain(how.region)}**"] if how.region else []
+        if how.service_group:
+            who.append(f"service group **{plain(how.service_group)}**")
+        embed.description = f"Your ballot papers as a member in {' and '.join(who) or 'no region'}."
+        return embed
+
+    embed = new_page()
+    for advice in how.papers:
+        lines = []
+        for seat in advice.seats:
+            status = seat_status(seat.seat)
+            if seat.slate_candidates:
+                picks = ", ".join(f"**{plain(c.name)}**" for c in seat.slate_candidates)
+                lines.append(f"**{plain(seat.seat.seat.name)}** ({status}): vote {picks}")
+            else:
+                lines.append(f"**{plain(seat.seat.seat.name)}** ({status}): no slate candidate")
+        chunks = _pack_lines(lines, FIELD_LIMIT)
+        for index, chunk in enumerate(chunks):
+            name = truncate(plain(advice.paper.title) + (" (cont.)" if index else ""), TITLE_LIMIT)
+            if len(embed.fields) >= FIELDS_PER_EMBED - 2 or len(embed) + len(name) + len(chunk) > EMBED_BUDGET - 600:
+                pages.append(embed)
+                embed = new_page()
+            embed.add_field(name=name, value=chunk, inline=False)
+    timetable = how.timetable
+    window = []
+    if timetable.ballot_open:
+        window.append(f"Opens {when(timetable.ballot_open)}")
+    if timetable.ballot_close:
+        window.append(f"Closes {when(timetable.ballot_close)}: papers must **arrive** by then")
+    if timetable.post_by:
+        window.append(f"Post yours by {when(timetable.post_by)}")
+    embed.add_field(name="The ballot", value=field_value("\n".join(window) or "No dates yet."), inline=False)
+    pages.append(embed)
+    if len(pages) > 1:
+        for number, page in enumerate(pages, start=1):
+            page.set_footer(text=f"Page {number} of {len(pages)}")
+    return pages
+
+
+def platform_pages(platform: Platform) -> list[discord.Embed]:
+    """The numbered points, paged within the description limit."""
+    lines = [f"**{p.position}.** {plain(p.text)}" for p in platform.points]
+    if not lines:
+        lines = ["No platform points yet. An organiser can add them with `/organise platform add`."]
+    chunks = _pack_lines(lines, 3500)
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        embed = discord.Embed(title=title(f"{platform.slate.name}: our platform"), description=chunk, colour=COLOUR)
+        if len(chunks) > 1:
+            embed.set_footer(text=f"Page {number} of {len(chunks)}")
+        pages.append(embed)
+    return pages
+
+
+def _pack_lines(lines: list[str], limit: int) -> list[str]:
+    """Join lines into chunks of at most ``limit`` characters, never splitting a line unless it alone is too long."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        line = truncate(line, limit)
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        chunks.append(current)
+    return chunks

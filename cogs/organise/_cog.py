@@ -1,0 +1,595 @@
+"""
+``/organise``: how organisers keep the slate. Each command parses, makes one service call, and renders.
+
+The group carries Manage Server as its default member permission, and the cog checks every call itself
+(``interaction_check``): Manage Server or the organiser role. Every reply is ephemeral.
+"""
+
+import io
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.domain.dates import utc_to_local
+from bot.domain.document import Format
+from bot.domain.enums import ElectorateType, MilestoneKind, Nation
+from bot.domain.models import AuditEntry, GuildConfig
+from bot.domain.text import plain, truncate
+from bot.errors import InvalidInput
+from bot.services.transfer import MAX_IMPORT_BYTES, ImportReport
+from cogs._autocomplete import (
+    candidate_autocomplete,
+    election_autocomplete,
+    seat_autocomplete,
+    slate_autocomplete,
+    timezone_autocomplete,
+)
+from cogs._checks import NotOrganiserFailure, is_organiser
+from cogs._common import guild_id, services
+from cogs._ui.confirm import ask_to_confirm
+from cogs._ui.modals import MODAL_TEXT_LIMIT, StatementModal
+from cogs._ui.pages import Pages
+
+KIND_CHOICES = [app_commands.Choice(name=k.value, value=k.value) for k in MilestoneKind]
+TYPE_CHOICES = [app_commands.Choice(name=t.value, value=t.value) for t in ElectorateType]
+NATION_CHOICES = [app_commands.Choice(name=n.value, value=n.value) for n in Nation]
+FORMAT_CHOICES = [app_commands.Choice(name="YAML", value="yaml"), app_commands.Choice(name="CSV", value="csv")]
+_LOCAL = "%A %-d %B %Y at %H:%M"
+
+
+def _local(instant: datetime, zone: ZoneInfo) -> str:
+    return f"{utc_to_local(instant, zone).strftime(_LOCAL)} ({zone.key}), {discord.utils.format_dt(instant, 'R')}"
+
+
+def _settings_text(config: GuildConfig) -> str:
+    role = f"<@&{config.organiser_role_id}>" if config.organiser_role_id else "none (Manage Server only)"
+    channel = f"<#{config.reminder_channel_id}>" if config.reminder_channel_id else "not set"
+    ping = f"<@&{config.reminder_role_id}>" if config.reminder_role_id else "nobody"
+    state = "on" if config.reminders_enabled and config.reminder_channel_id else "off"
+    return (
+        f"**Time zone:** {config.timezone}\n**Organiser role:** {role}\n"
+        f"**Our slate:** {plain(config.slate) if config.slate else 'not set'}\n"
+        f"**Bank holidays of:** {config.nation.value}\n**Working days a ballot paper needs in the post:** "
+        f"{config.post_days}\n**Reminders:** {state}, in {channel}, mentioning {ping}, at "
+        f"`{config.reminder_offsets}` before each ballot date"
+    )
+
+
+def _import_text(report: ImportReport) -> str:
+    lines = [report.summary()]
+    shown = [f"• {plain(str(change))}" for change in report.changes[:30]]
+    lines.extend(shown)
+    if len(report.changes) > len(shown):
+        lines.append(f"…and {len(report.changes) - len(shown)} more.")
+    if report.dry_run and report.changes:
+        lines.append("This was a dry run: nothing was changed. Run it again without `dry_run` to import.")
+    return truncate("\n".join(lines), 1900)
+
+
+def _audit_line(entry: AuditEntry) -> str:
+    changed = ""
+    if entry.before and entry.after:
+        keys = [k for k in entry.after if entry.before.get(k) != entry.after.get(k)]
+        changed = ": " + ", ".join(
+            f"{k} {truncate(str(entry.before.get(k)), 40)!s} → {truncate(str(entry.after.get(k)), 40)!s}"
+            for k in keys[:4]
+        )
+    else:
+        record = entry.after or entry.before or {}
+        name = record.get("name") or record.get("candidate") or record.get("election") or ""
+        changed = f": {truncate(str(name), 60)}" if name else ""
+    who = f"<@{entry.actor_id}>" if entry.actor_id else "command line / erased"
+    return f"{discord.utils.format_dt(entry.at, 'f')} {who} **{entry.action}**{plain(changed)}"
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Organise(commands.GroupCog, group_name="organise", group_description="Organisers: keep the slate up to date"):
+    """Every organiser command."""
+
+    election = app_commands.Group(name="election", description="Elections")
+    date = app_commands.Group(name="date", description="Timetable dates")
+    seat = app_commands.Group(name="seat", description="Seats")
+    candidate = app_commands.Group(name="candidate", description="Candidates and statements")
+    platform = app_commands.Group(name="platform", description="Platform points")
+    reminders = app_commands.Group(name="reminders", description="Ballot reminders")
+    result = app_commands.Group(name="result", description="Record votes")
+    settings = app_commands.Group(name="settings", description="Campaign settings")
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Refuse anyone who is not an organiser, whatever Discord's permission overrides say."""
+        if not await is_organiser(interaction):
+            raise NotOrganiserFailure
+        return True
+
+    # -- elections -------------------------------------------------------------------------------------------
+
+    @election.command(name="add")
+    @app_commands.describe(name="e.g. NEC 2025", description="A line about it")
+    async def election_add(self, interaction: discord.Interaction, name: str, description: str | None = None) -> None:
+        """Add an election."""
+        added = await services(interaction).elections.add(guild_id(interaction), interaction.user.id, name, description)
+        await interaction.response.send_message(
+            f"Added the election **{plain(added.name)}**. Next: its dates with `/organise date set` and its seats "
+            "with `/organise seat add`.",
+            ephemeral=True,
+        )
+
+    @election.command(name="rename")
+    @app_commands.describe(election="The election to rename", new_name="Its new name")
+    @app_commands.autocomplete(election=election_autocomplete)
+    async def election_rename(self, interaction: discord.Interaction, election: str, new_name: str) -> None:
+        """Rename an election."""
+        after = await services(interaction).elections.rename(
+            guild_id(interaction), interaction.user.id, election, new_name
+        )
+        await interaction.response.send_message(f"Renamed it to **{plain(after.name)}**.", ephemeral=True)
+
+    @election.command(name="remove")
+    @app_commands.describe(election="The election to remove")
+    @app_commands.autocomplete(election=election_autocomplete)
+    async def election_remove(self, interaction: discord.Interaction, election: str) -> None:
+        """Remove an election and all in it (asks first)."""
+        svc = services(interaction)
+        summary = await svc.elections.removal_summary(guild_id(interaction), election)
+        question = (
+            f"Remove **{plain(summary.election.name)}**? Its timetable, pending reminders, {summary.seats} seats and "
+            f"{summary.candidates} candidates (with statements and results) go with it. This cannot be undone; "
+            "`/organise export` first keeps a copy."
+        )
+        answer = await ask_to_confirm(interaction, question, label="Remove election")
+        if answer is None:
+            return
+        removed = await svc.elections.remove(guild_id(interaction), interaction.user.id, summary.election.id)
+        await answer.response.edit_message(content=f"Removed **{plain(removed.name)}**.", view=None)
+
+    # -- dates -----------------------------------------------------------------------------------------------
+
+    @date.command(name="set")
+    @app_commands.describe(
+        election="Which election",
+        kind="Which milestone",
+        date="e.g. 21 April 2025, 21/04/2025 or 2025-04-21",
+        time="HH:MM or 5pm (default 09:00; ballot_close 17:00; replacement_deadline 12:00)",
+    )
+    @app_commands.choices(kind=KIND_CHOICES)
+    @app_commands.autocomplete(election=election_autocomplete)
+    async def date_set(
+        self, interaction: discord.Interaction, election: str, kind: str, date: str, time: str | None = None
+    ) -> None:
+        """Set a timetable date, in the server's time zone."""
+        svc = services(interaction)
+        change = await svc.elections.set_date(
+            guild_id(interaction), interaction.user.id, election, _kind(kind), date, time
+        )
+        zone = await svc.guilds.zone(guild_id(interaction))
+        text = f"{change.kind.label} for **{plain(change.election.name)}**: {_local(change.after, zone)}."
+        if change.before is not None and change.before != change.after:
+            text += f"\nIt was {_local(change.before, zone)}."
+        if change.in_past:
+            text += "\nNote: that date is in the past (fine for recording a past election)."
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @date.command(name="clear")
+    @app_commands.describe(election="Which election", kind="Which milestone")
+    @app_commands.choices(kind=KIND_CHOICES)
+    @app_commands.autocomplete(election=election_autocomplete)
+    async def date_clear(self, interaction: discord.Interaction, election: str, kind: str) -> None:
+        """Remove a date from the timetable."""
+        after = await services(interaction).elections.clear_date(
+            guild_id(interaction), interaction.user.id, election, _kind(kind)
+        )
+        await interaction.response.send_message(
+            f"Cleared {_kind(kind).label.lower()} for **{plain(after.name)}**.", ephemeral=True
+        )
+
+    # -- seats -----------------------------------------------------------------------------------------------
+
+    @seat.command(name="add")
+    @app_commands.describe(
+        election="Which election",
+        name="e.g. East Midlands Regional (Male)",
+        electorate_type="Who votes",
+        electorate="e.g. East Midlands, Health, Young members",
+        places="How many it elects (default 1)",
+    )
+    @app_commands.choices(electorate_type=TYPE_CHOICES)
+    @app_commands.autocomplete(election=election_autocomplete)
+    async def seat_add(
+        self,
+        interaction: discord.Interaction,
+        election: str,
+        name: str,
+        electorate_type: str,
+        electorate: str,
+        places: int = 1,
+    ) -> None:
+        """Add a seat to an election."""
+        seat = await services(interaction).seats.add(
+            guild_id(interaction),
+            interaction.user.id,
+            election=election,
+            name=name,
+            electorate_type=electorate_type,
+            electorate=electorate,
+            places=places,
+        )
+        await interaction.response.send_message(
+            f"Added the seat **{plain(seat.name)}** ({seat.electorate_type.value}: {plain(seat.electorate)}, "
+            f"{seat.places} place{'s' if seat.places > 1 else ''}).",
+            ephemeral=True,
+        )
+
+    @seat.command(name="edit")
+    @app_commands.describe(
+        seat="The seat to change",
+        name="New name",
+        electorate_type="New electorate type",
+        electorate="New electorate",
+        places="New number of places",
+    )
+    @app_commands.choices(electorate_type=TYPE_CHOICES)
+    @app_commands.autocomplete(seat=seat_autocomplete)
+    async def seat_edit(
+        self,
+        interaction: discord.Interaction,
+        seat: str,
+        name: str | None = None,
+        electorate_type: str | None = None,
+        electorate: str | None = None,
+        places: int | None = None,
+    ) -> None:
+        """Change a seat's name, electorate or places."""
+        after = await services(interaction).seats.edit(
+            guild_id(interaction),
+            interaction.user.id,
+            seat,
+            name=name,
+            electorate_type=electorate_type,
+            electorate=electorate,
+            places=places,
+        )
+        await interaction.response.send_message(
+            f"Updated **{plain(after.name)}**: {after.electorate_type.value} {plain(after.electorate)}, "
+            f"{after.places} place{'s' if after.places > 1 else ''}.",
+            ephemeral=True,
+        )
+
+    @seat.command(name="remove")
+    @app_commands.describe(seat="The seat to remove")
+    @app_commands.autocomplete(seat=seat_autocomplete)
+    async def seat_remove(self, interaction: discord.Interaction, seat: str) -> None:
+        """Remove a seat and its candidates (asks first)."""
+        svc = services(interaction)
+        found = await svc.seats.resolve(guild_id(interaction), seat)
+        standing = await svc.seats.with_candidates(guild_id(interaction), found)
+        question = (
+            f"Remove the seat **{plain(found.name)}**? Its {len(standing.candidates)} candidates (with statements "
+            "and results) go with it."
+        )
+        answer = await ask_to_confirm(interaction, question, label="Remove seat")
+        if answer is None:
+            return
+        removed = await svc.seats.remove(guild_id(interaction), interaction.user.id, found.id)
+        await answer.response.edit_message(content=f"Removed the seat **{plain(removed.name)}**.", view=None)
+
+    # -- candidates ------------------------------------------------------------------------------------------
+
+    @candidate.command(name="add")
+    @app_commands.describe(
+        name="The candidate's name",
+        seat="The seat they stand for",
+        election="Which election (default: current)",
+        slate="Their slate (none: independent)",
+        branch="Their branch",
+        job="Their job",
+        incumbent="Do they hold the seat now?",
+    )
+    @app_commands.autocomplete(seat=seat_autocomplete, election=election_autocomplete, slate=slate_autocomplete)
+    async def candidate_add(
+        self,
+        interaction: discord.Interaction,
+        name: str,
+        seat: str,
+        election: str | None = None,
+        slate: str | None = None,
+        branch: str | None = None,
+        job: str | None = None,
+        incumbent: bool = False,
+    ) -> None:
+        """Add a candidate."""
+        added = await services(interaction).candidates.add(
+            guild_id(interaction),
+            interaction.user.id,
+            name=name,
+            seat=seat,
+            election=election,
+            slate=slate,
+            branch=branch,
+            job=job,
+            incumbent=incumbent,
+        )
+        await interaction.response.send_message(
+            f"Added **{plain(added.name)}** ({plain(added.slate) if added.slate else 'independent'}). "
+            "Add their statement with `/organise candidate statement`.",
+            ephemeral=True,
+        )
+
+    @candidate.command(name="edit")
+    @app_commands.describe(
+        candidate="The candidate to change",
+        name="New name",
+        seat="New seat",
+        election="Which election (default: current)",
+        slate="New slate (none: independent)",
+        branch="New branch",
+        job="New job",
+        incumbent="Do they hold the seat now?",
+    )
+    @app_commands.autocomplete(
+        candidate=candidate_autocomplete,
+        seat=seat_autocomplete,
+        election=election_autocomplete,
+        slate=slate_autocomplete,
+    )
+    async def candidate_edit(
+        self,
+        interaction: discord.Interaction,
+        candidate: str,
+        name: str | None = None,
+        seat: str | None = None,
+        election: str | None = None,
+        slate: str | None = None,
+        branch: str | None = None,
+        job: str | None = None,
+        incumbent: bool | None = None,
+    ) -> None:
+        """Change a candidate's details."""
+        after = await services(interaction).candidates.edit(
+            guild_id(interaction),
+            interaction.user.id,
+            candidate,
+            election=election,
+            name=name,
+            seat=seat,
+            slate=slate,
+            branch=branch,
+            job=job,
+            incumbent=incumbent,
+        )
+        await interaction.response.send_message(f"Updated **{plain(after.name)}**.", ephemeral=True)
+
+    @candidate.command(name="statement")
+    @app_commands.describe(candidate="Whose statement to write or edit")
+    @app_commands.autocomplete(candidate=candidate_autocomplete)
+    async def candidate_statement(self, interaction: discord.Interaction, candidate: str) -> None:
+        """Write a candidate's statement in a form."""
+        found = await services(interaction).candidates.resolve(guild_id(interaction), candidate)
+        if found.statement and len(found.statement) > MODAL_TEXT_LIMIT:
+            msg = (
+                f"{plain(found.name)}'s statement is {len(found.statement):,} characters; Discord's form takes at "
+                f"most {MODAL_TEXT_LIMIT:,}. Edit it in a file and load it with `/organise import` instead."
+            )
+            raise InvalidInput(msg)
+        await interaction.response.send_modal(StatementModal(found.id, found.name, found.statement))
+
+    @candidate.command(name="remove")
+    @app_commands.describe(candidate="The candidate to remove")
+    @app_commands.autocomplete(candidate=candidate_autocomplete)
+    async def candidate_remove(self, interaction: discord.Interaction, candidate: str) -> None:
+        """Remove a candidate (asks first)."""
+        svc = services(interaction)
+        found = await svc.candidates.resolve(guild_id(interaction), candidate)
+        question = f"Remove **{plain(found.name)}**? Their statement and any result go with them."
+        answer = await ask_to_confirm(interaction, question, label="Remove candidate")
+        if answer is None:
+            return
+        removed = await svc.candidates.remove(guild_id(interaction), interaction.user.id, found.id)
+        await answer.response.edit_message(content=f"Removed **{plain(removed.name)}**.", view=None)
+
+    # -- platform --------------------------------------------------------------------------------------------
+
+    @platform.command(name="add")
+    @app_commands.describe(text="The point", slate="Which slate (default: ours)", position="Where (default: last)")
+    @app_commands.autocomplete(slate=slate_autocomplete)
+    async def platform_add(
+        self,
+        interaction: discord.Interaction,
+        text: str,
+        slate: str | None = None,
+        position: int | None = None,
+    ) -> None:
+        """Add a platform point."""
+        point = await services(interaction).platform.add(
+            guild_id(interaction), interaction.user.id, text, slate, position
+        )
+        await interaction.response.send_message(f"Added as point {point.position}.", ephemeral=True)
+
+    @platform.command(name="move")
+    @app_commands.describe(point="The point (its number or wording)", position="Its new position")
+    async def platform_move(self, interaction: discord.Interaction, point: str, position: int) -> None:
+        """Move a platform point."""
+        moved = await services(interaction).platform.move(guild_id(interaction), interaction.user.id, point, position)
+        await interaction.response.send_message(
+            f"Moved “{plain(truncate(moved.text, 80))}” to position {moved.position}.", ephemeral=True
+        )
+
+    @platform.command(name="remove")
+    @app_commands.describe(point="The point (its number or wording)")
+    async def platform_remove(self, interaction: discord.Interaction, point: str) -> None:
+        """Remove a platform point."""
+        removed = await services(interaction).platform.remove(guild_id(interaction), interaction.user.id, point)
+        await interaction.response.send_message(
+            f"Removed point {removed.position}: “{plain(truncate(removed.text, 80))}”.", ephemeral=True
+        )
+
+    @platform_move.autocomplete("point")
+    @platform_remove.autocomplete("point")
+    async def point_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The guild slate's points, by number."""
+        if interaction.guild_id is None:
+            return []
+        choices = await services(interaction).platform.choices(interaction.guild_id)
+        key = current.strip().casefold()
+        return [app_commands.Choice(name=label, value=value) for label, value in choices if key in label.casefold()][
+            :25
+        ]
+
+    # -- reminders -------------------------------------------------------------------------------------------
+
+    @reminders.command(name="channel")
+    @app_commands.describe(channel="Where reminders are posted", role="The one role they may mention")
+    async def reminders_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel, role: discord.Role | None = None
+    ) -> None:
+        """Post ballot reminders in this channel."""
+        config = await services(interaction).guilds.set_reminder_channel(
+            guild_id(interaction), interaction.user.id, channel.id, None if role is None else role.id
+        )
+        await interaction.response.send_message(_settings_text(config), ephemeral=True)
+
+    @reminders.command(name="offsets")
+    @app_commands.describe(offsets="Before each date, e.g. 7d,1d,3h,0 (w, d, h, m; 0 = on time)")
+    async def reminders_offsets(self, interaction: discord.Interaction, offsets: str) -> None:
+        """Choose when reminders go out."""
+        config = await services(interaction).guilds.set_reminder_offsets(
+            guild_id(interaction), interaction.user.id, offsets
+        )
+        await interaction.response.send_message(_settings_text(config), ephemeral=True)
+
+    @reminders.command(name="off")
+    async def reminders_off(self, interaction: discord.Interaction) -> None:
+        """Stop ballot reminders for this server."""
+        config = await services(interaction).guilds.reminders_off(guild_id(interaction), interaction.user.id)
+        await interaction.response.send_message(
+            "Reminders are off. `/organise reminders channel` turns them on again.\n\n" + _settings_text(config),
+            ephemeral=True,
+        )
+
+    # -- results ---------------------------------------------------------------------------------------------
+
+    @result.command(name="set")
+    @app_commands.describe(candidate="Whose votes", votes="How many", elected="Elected? (default: from the votes)")
+    @app_commands.autocomplete(candidate=candidate_autocomplete)
+    async def result_set(
+        self,
+        interaction: discord.Interaction,
+        candidate: str,
+        votes: int,
+        elected: bool | None = None,
+    ) -> None:
+        """Record a candidate's votes."""
+        result = await services(interaction).results.set(
+            guild_id(interaction), interaction.user.id, candidate, votes, elected
+        )
+        flag = "" if result.elected is None else (" (elected)" if result.elected else " (not elected)")
+        await interaction.response.send_message(f"Recorded {result.votes:,} votes{flag}.", ephemeral=True)
+
+    # -- import, export, audit -------------------------------------------------------------------------------
+
+    @app_commands.command(name="import")
+    @app_commands.describe(file="YAML or CSV, as exported", dry_run="Only list the changes")
+    async def import_(self, interaction: discord.Interaction, file: discord.Attachment, dry_run: bool = False) -> None:
+        """Import a YAML or CSV file (merges; deletes nothing)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if file.size > MAX_IMPORT_BYTES:
+            msg = f"That file is {file.size:,} bytes; the limit is {MAX_IMPORT_BYTES:,}."
+            raise InvalidInput(msg)
+        raw = await file.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            msg = "That file is not UTF-8 text. Save it as UTF-8 YAML or CSV and try again."
+            raise InvalidInput(msg) from None
+        report = await services(interaction).transfer.import_text(
+            guild_id(interaction), interaction.user.id, text, filename=file.filename, dry_run=dry_run
+        )
+        await interaction.followup.send(_import_text(report), ephemeral=True)
+
+    @app_commands.command(name="export")
+    @app_commands.describe(election="Only this election (default: all)", format="yaml (default) or csv")
+    @app_commands.choices(format=FORMAT_CHOICES)
+    @app_commands.autocomplete(election=election_autocomplete)
+    async def export(self, interaction: discord.Interaction, election: str | None = None, format: str = "yaml") -> None:
+        """Export this server's data as a file."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        fmt: Format = "csv" if format == "csv" else "yaml"
+        text = await services(interaction).transfer.export(guild_id(interaction), fmt, election)
+        name = re.sub(r"[^a-z0-9]+", "-", (election or "slatebot").lower()).strip("-") or "slatebot"
+        file = discord.File(io.BytesIO(text.encode("utf-8")), filename=f"{name}.{fmt}")
+        await interaction.followup.send(
+            "Here is the export. `/organise import` loads it back.", file=file, ephemeral=True
+        )
+
+    @app_commands.command(name="audit")
+    @app_commands.describe(limit="How many (default 50)")
+    async def audit(self, interaction: discord.Interaction, limit: int = 50) -> None:
+        """Who changed what, newest first."""
+        entries = await services(interaction).audit.recent(guild_id(interaction), limit)
+        if not entries:
+            await interaction.response.send_message("No changes have been recorded yet.", ephemeral=True)
+            return
+        lines = [_audit_line(e) for e in entries]
+        pages = []
+        for start in range(0, len(lines), 10):
+            embed = discord.Embed(title="Audit log", description="\n".join(lines[start : start + 10])[:4000])
+            embed.set_footer(text=f"Entries {start + 1}–{min(start + 10, len(lines))} of {len(lines)}")
+            pages.append(embed)
+        await Pages(pages, owner_id=interaction.user.id).send(interaction, ephemeral=True)
+
+    # -- settings --------------------------------------------------------------------------------------------
+
+    @settings.command(name="timezone")
+    @app_commands.describe(timezone="An IANA time zone, e.g. Europe/London")
+    @app_commands.autocomplete(timezone=timezone_autocomplete)
+    async def settings_timezone(self, interaction: discord.Interaction, timezone: str) -> None:
+        """Set the server's time zone."""
+        config = await services(interaction).guilds.set_timezone(guild_id(interaction), interaction.user.id, timezone)
+        await interaction.response.send_message(_settings_text(config), ephemeral=True)
+
+    @settings.command(name="organiser-role")
+    @app_commands.describe(role="Who may use /organise")
+    async def settings_organiser_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
+        """Let a role use the organiser commands."""
+        config = await services(interaction).guilds.set_organiser_role(
+            guild_id(interaction), interaction.user.id, role.id
+        )
+        await interaction.response.send_message(_settings_text(config), ephemeral=True)
+
+    @settings.command(name="slate")
+    @app_commands.describe(name="e.g. Time for Real Change")
+    @app_commands.autocomplete(name=slate_autocomplete)
+    async def settings_slate(self, interaction: discord.Interaction, name: str) -> None:
+        """Set this server's slate."""
+        config = await services(interaction).guilds.set_slate(guild_id(interaction), interaction.user.id, name)
+        await interaction.response.send_message(_settings_text(config), ephemeral=True)
+
+    @settings.command(name="nation")
+    @app_commands.describe(nation="Whose bank holidays count")
+    @app_commands.choices(nation=NATION_CHOICES)
+    async def settings_nation(self, interaction: discord.Interaction, nation: str) -> None:
+        """Set the UK nation whose bank holidays count."""
+        config = await services(interaction).guilds.set_nation(guild_id(interaction), interaction.user.id, nation)
+        await interaction.response.send_message(_settings_text(config), ephemeral=True)
+
+    @settings.command(name="post-days")
+    @app_commands.describe(days="Working days in the post (default 2)")
+    async def settings_post_days(self, interaction: discord.Interaction, days: int) -> None:
+        """Set how many working days a ballot paper needs in the post."""
+        config = await services(interaction).guilds.set_post_days(guild_id(interaction), interaction.user.id, days)
+        await interaction.response.send_message(_settings_text(config), ephemeral=True)
+
+
+def _kind(value: str) -> MilestoneKind:
+    try:
+        return MilestoneKind(value.strip().lower().replace(" ", "_"))
+    except ValueError:
+        kinds = ", ".join(k.value for k in MilestoneKind)
+        msg = f"“{plain(value)}” is not a timetable date. Use one of: {kinds}."
+        raise InvalidInput(msg) from None

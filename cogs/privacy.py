@@ -1,0 +1,120 @@
+"""What the bot holds about a member, and reminder DMs: ``/privacy``, ``/reminders subscribe|unsubscribe``."""
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.services.privacy import MemberData
+from bot.tree import send_ephemeral, user_message
+from cogs._common import guild_id, services
+from cogs._ui.pages import APOLOGY
+
+log = logging.getLogger(__name__)
+
+
+def describe_held(data: MemberData) -> str:
+    """The member's data in words."""
+    lines = ["**What Slatebot stores about you in this server**"]
+    if data.subscribed_at is not None:
+        stamp = discord.utils.format_dt(data.subscribed_at, "D")
+        lines.append(f"• Your reminder subscription (your Discord user id, subscribed {stamp}).")
+    if data.audit_entries:
+        lines.append(
+            f"• Your user id on {data.audit_entries} audit log entries recording changes you made as an organiser."
+        )
+    if data.empty:
+        lines.append("Nothing. Reading the slate, statements or your ballot papers stores nothing about you.")
+    else:
+        lines.append(
+            "Reading commands store nothing. Erasing removes your subscription and replaces your id in the audit "
+            "log with an anonymous marker (the record of what changed is kept)."
+        )
+    return "\n".join(lines)
+
+
+class EraseView(discord.ui.View):
+    """One button that erases the member's data; only they can press it."""
+
+    def __init__(self, owner_id: int) -> None:
+        super().__init__(timeout=300)
+        self.owner_id = owner_id
+        self.interaction: discord.Interaction | None = None
+
+    @discord.ui.button(label="Erase my data", style=discord.ButtonStyle.danger, custom_id="privacy:erase")
+    async def erase(self, interaction: discord.Interaction, button: discord.ui.Button["EraseView"]) -> None:
+        """Erase and say what was erased."""
+        held = await services(interaction).privacy.erase(guild_id(interaction), interaction.user.id)
+        button.disabled = True
+        text = "Done: nothing was stored about you." if held.empty else "Done: your data in this server is erased."
+        await interaction.response.edit_message(content=text, view=self)
+        self.stop()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Only the member the answer is about may erase."""
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message("This button is for someone else's data.", ephemeral=True)
+            return False
+        return True
+
+    async def on_timeout(self) -> None:
+        """Disable the button once it expires."""
+        self.erase.disabled = True
+        if self.interaction is not None:
+            try:
+                await self.interaction.edit_original_response(view=self)
+            except discord.HTTPException:
+                log.debug("Could not disable an expired erase button", exc_info=True)
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item["EraseView"]
+    ) -> None:
+        """Answer ephemerally; log bugs."""
+        message = user_message(error)
+        if message is None:
+            log.error("Erasing a member's data failed", exc_info=error)
+            message = APOLOGY
+        await send_ephemeral(interaction, message)
+
+
+class Privacy(commands.Cog):
+    """A member's own data."""
+
+    reminders = app_commands.Group(name="reminders", description="Reminder DMs before ballot dates", guild_only=True)
+
+    @app_commands.command(name="privacy")
+    @app_commands.guild_only()
+    async def privacy(self, interaction: discord.Interaction) -> None:
+        """Exactly what the bot stores about you, with a button to erase it."""
+        held = await services(interaction).privacy.held(guild_id(interaction), interaction.user.id)
+        view = EraseView(interaction.user.id)
+        view.interaction = interaction
+        await interaction.response.send_message(describe_held(held), view=view, ephemeral=True)
+
+    @reminders.command(name="subscribe")
+    async def reminders_subscribe(self, interaction: discord.Interaction) -> None:
+        """Get ballot reminders by direct message too."""
+        added = await services(interaction).privacy.subscribe(guild_id(interaction), interaction.user.id)
+        text = (
+            "You will get ballot reminders by direct message. `/reminders unsubscribe` stops them."
+            if added
+            else "You are already subscribed to reminder DMs."
+        )
+        await interaction.response.send_message(
+            f"{text}\nThe bot stores only your user id for this; `/privacy` shows it.", ephemeral=True
+        )
+
+    @reminders.command(name="unsubscribe")
+    async def reminders_unsubscribe(self, interaction: discord.Interaction) -> None:
+        """Stop reminder direct messages."""
+        removed = await services(interaction).privacy.unsubscribe(guild_id(interaction), interaction.user.id)
+        text = (
+            "Done: no more reminder DMs, and your subscription is deleted." if removed else "You were not subscribed."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Load the Privacy cog."""
+    await bot.add_cog(Privacy())
