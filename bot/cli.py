@@ -8,6 +8,7 @@ setting is wrong (no token for ``run``, a bad ``DATABASE_URL``), with one line s
 import argparse
 import asyncio
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -86,6 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except MigrationError as exc:
         print(f"slatebot: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:
+        print(f"slatebot: cannot use the database at {settings.database_path}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -6,5 +6,6 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.ballot",
     "cogs.platform",
     "cogs.privacy",
+    "cogs.reminders",
     "cogs.organise",
 )

@@ -81,8 +81,6 @@ class EraseView(discord.ui.View):
 class Privacy(commands.Cog):
     """A member's own data."""
 
-    reminders = app_commands.Group(name="reminders", description="Reminder DMs before ballot dates", guild_only=True)
-
     @app_commands.command(name="privacy")
     @app_commands.guild_only()
     async def privacy(self, interaction: discord.Interaction) -> None:
@@ -91,28 +89,6 @@ class Privacy(commands.Cog):
         view = EraseView(interaction.user.id)
         view.interaction = interaction
         await interaction.response.send_message(describe_held(held), view=view, ephemeral=True)
-
-    @reminders.command(name="subscribe")
-    async def reminders_subscribe(self, interaction: discord.Interaction) -> None:
-        """Get ballot reminders by direct message too."""
-        added = await services(interaction).privacy.subscribe(guild_id(interaction), interaction.user.id)
-        text = (
-            "You will get ballot reminders by direct message. `/reminders unsubscribe` stops them."
-            if added
-            else "You are already subscribed to reminder DMs."
-        )
-        await interaction.response.send_message(
-            f"{text}\nThe bot stores only your user id for this; `/privacy` shows it.", ephemeral=True
-        )
-
-    @reminders.command(name="unsubscribe")
-    async def reminders_unsubscribe(self, interaction: discord.Interaction) -> None:
-        """Stop reminder direct messages."""
-        removed = await services(interaction).privacy.unsubscribe(guild_id(interaction), interaction.user.id)
-        text = (
-            "Done: no more reminder DMs, and your subscription is deleted." if removed else "You were not subscribed."
-        )
-        await interaction.response.send_message(text, ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -33,8 +33,16 @@ _PRAGMAS = (
     "PRAGMA busy_timeout = 5000",
 )
 
-#: Set while the current task (or a task it started) is inside a transaction, so nested use joins it.
-_inside: contextvars.ContextVar["Database | None"] = contextvars.ContextVar("slatebot_transaction", default=None)
+
+class _Open:
+    """The transaction the current task is inside; tasks started inside it see it too, but only while it is open."""
+
+    def __init__(self, db: "Database") -> None:
+        self.db = db
+        self.open = True
+
+
+_inside: contextvars.ContextVar[_Open | None] = contextvars.ContextVar("slatebot_transaction", default=None)
 
 _WRITE_FAILURES = ("readonly", "read-only", "disk is full", "disk i/o error", "unable to open")
 
@@ -70,18 +78,18 @@ class Database:
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(self.path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        for pragma in _PRAGMAS:
-            await conn.execute(pragma)
         self._conn = conn
-        if migrate:
-            try:
+        try:
+            conn.row_factory = aiosqlite.Row
+            for pragma in _PRAGMAS:
+                await conn.execute(pragma)
+            if migrate:
                 async with self._lock:
                     await apply_migrations(conn)
-            except BaseException:
-                # Never leave the connection's worker thread running: the process could not exit.
-                await self.close()
-                raise
+        except BaseException:
+            # Never leave the connection's worker thread running: the process could not exit.
+            await self.close()
+            raise
 
     async def close(self) -> None:
         """Close the connection; safe to call twice."""
@@ -115,7 +123,8 @@ class Database:
         Nested use (in the same task, or a task it started) joins the outer transaction; any other task waits
         for it to finish, so two transactions never interleave on the one connection.
         """
-        if _inside.get() is self:
+        current = _inside.get()
+        if current is not None and current.open and current.db is self:
             yield
             return
         async with self._lock:
@@ -124,7 +133,8 @@ class Database:
                 await conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
                 raise (_storage_failure(exc) or exc) from exc
-            token = _inside.set(self)
+            marker = _Open(self)
+            token = _inside.set(marker)
             try:
                 yield
             except BaseException:
@@ -137,6 +147,7 @@ class Database:
                     await conn.rollback()
                     raise (_storage_failure(exc) or exc) from exc
             finally:
+                marker.open = False
                 _inside.reset(token)
 
     async def execute(self, sql: str, params: Params = ()) -> int:

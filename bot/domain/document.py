@@ -534,7 +534,9 @@ class _Builder:
             if raw is not None:
                 text = str(raw).strip()
                 if key == "slate":
-                    values[key] = self._name(text, "slate", line)
+                    # "none" or "independent" says so explicitly (""), unlike a missing key (keep what is stored).
+                    independent = text.casefold() in {"none", "independent", ""}
+                    values[key] = "" if independent else self._name(text, "slate", line)
                 else:
                     values[key] = text or None
         for key in ("incumbent", "elected"):

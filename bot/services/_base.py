@@ -5,6 +5,7 @@ from datetime import datetime
 from enum import Enum
 
 from bot.clock import Clock
+from bot.services.changes import ChangeFeed, TimetableChanged
 from storage.repositories import Repositories
 
 
@@ -33,6 +34,12 @@ class Service:
         self.repos = repos
         self.db = repos.db
         self.clock = clock
+        #: Replaced by the container with the one feed every service shares.
+        self.changes = ChangeFeed()
+
+    async def timetable_changed(self, guild_id: int, **details: object) -> None:
+        """Tell listeners (the reminder scheduler) that what decides this guild's reminders changed."""
+        await self.changes.publish(TimetableChanged(guild_id, **details))  # type: ignore[arg-type]
 
     async def audit(
         self,

@@ -6,10 +6,12 @@ from bot.clock import Clock, SystemClock
 from bot.services.audit import AuditService
 from bot.services.campaign import CampaignService
 from bot.services.candidates import CandidateService
+from bot.services.changes import ChangeFeed
 from bot.services.elections import ElectionService
 from bot.services.guild_config import GuildConfigService
 from bot.services.platform import PlatformService
 from bot.services.privacy import PrivacyService
+from bot.services.reminders import ReminderService
 from bot.services.results import ResultService
 from bot.services.seats import SeatService
 from bot.services.transfer import TransferService
@@ -33,6 +35,8 @@ class Services:
     privacy: PrivacyService
     transfer: TransferService
     campaign: CampaignService
+    reminders: ReminderService
+    changes: ChangeFeed
 
     @classmethod
     def build(cls, db: Database, clock: Clock | None = None, *, default_timezone: str = "Europe/London") -> "Services":
@@ -42,7 +46,8 @@ class Services:
         elections = ElectionService(repos, clock)
         seats = SeatService(repos, clock, elections)
         candidates = CandidateService(repos, clock, elections, seats)
-        return cls(
+        changes = ChangeFeed()
+        built = cls(
             repos=repos,
             clock=clock,
             guilds=GuildConfigService(repos, clock),
@@ -55,4 +60,21 @@ class Services:
             privacy=PrivacyService(repos, clock),
             transfer=TransferService(repos, clock),
             campaign=CampaignService(repos, clock, elections, seats, candidates),
+            reminders=ReminderService(repos, clock),
+            changes=changes,
         )
+        for service in (
+            built.guilds,
+            built.elections,
+            built.seats,
+            built.candidates,
+            built.platform,
+            built.results,
+            built.audit,
+            built.privacy,
+            built.transfer,
+            built.campaign,
+            built.reminders,
+        ):
+            service.changes = changes
+        return built

@@ -80,6 +80,7 @@ class ElectionService(Service):
             await self.repos.elections.rename(guild_id, before.id, new_name)
             after = await self._get(guild_id, before.id)
             await self.audit(guild_id, actor_id, "election.rename", before, after)
+        await self.timetable_changed(guild_id, election_id=after.id)
         return after
 
     async def describe(self, guild_id: int, actor_id: int, election: str, description: str | None) -> Election:
@@ -105,6 +106,7 @@ class ElectionService(Service):
             before = await self._get(guild_id, election_id)
             await self.repos.elections.remove(guild_id, election_id)
             await self.audit(guild_id, actor_id, "election.remove", before, None)
+        await self.timetable_changed(guild_id, election_id=election_id)
         return before
 
     async def set_date(
@@ -135,6 +137,7 @@ class ElectionService(Service):
                 {"election": before.name, "kind": kind.value, "at": _iso(before.at(kind))},
                 {"election": after.name, "kind": kind.value, "at": _iso(instant)},
             )
+        await self.timetable_changed(guild_id, election_id=after.id, kind=kind, before=before.at(kind), after=instant)
         return DateChange(after, kind, before.at(kind), instant, instant < now)
 
     async def clear_date(self, guild_id: int, actor_id: int, election: str, kind: MilestoneKind) -> Election:
@@ -154,6 +157,7 @@ class ElectionService(Service):
                 {"election": before.name, "kind": kind.value, "at": _iso(previous)},
                 None,
             )
+        await self.timetable_changed(guild_id, election_id=after.id, kind=kind, before=previous)
         return after
 
     async def post_by(self, guild_id: int, election: Election) -> datetime | None:

@@ -52,4 +52,6 @@ class ResultService(Service):
                 else {"candidate": target.name, "votes": before.votes, "elected": before.elected},
                 {"candidate": target.name, "votes": votes, "elected": elected},
             )
+        # Once results are in, the election's reminders stop.
+        await self.timetable_changed(guild_id)
         return result

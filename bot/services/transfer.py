@@ -154,7 +154,9 @@ class TransferService(Service):
                         {"added": len(report.added), "updated": len(report.updated)},
                     )
         except _DryRun:
-            pass
+            return report
+        if report.changes:
+            await self.timetable_changed(guild_id)
         return report
 
     async def _apply(self, guild_id: int, doc: Document, report: ImportReport) -> None:
@@ -291,7 +293,7 @@ class TransferService(Service):
         report: ImportReport,
     ) -> None:
         existing = await self.repos.candidates.find_in_seat(guild_id, seat_id, record.name)
-        new_slate = None if record.slate is None else await slate_id(record.slate)
+        new_slate = await slate_id(record.slate) if record.slate else None
         label = f"{record.name} ({seat_name})"
         if existing is None:
             draft = Candidate(
@@ -315,7 +317,7 @@ class TransferService(Service):
                 incumbent=existing.incumbent if record.incumbent is None else record.incumbent,
                 statement=existing.statement if record.statement is None else record.statement,
             )
-            target_slate = current_slate if new_slate is None else new_slate
+            target_slate = current_slate if record.slate is None else new_slate
             changed = tuple(
                 k for k in ("branch", "job", "incumbent", "statement") if getattr(wanted, k) != getattr(existing, k)
             )

@@ -1,7 +1,10 @@
 """Yes/No confirmation: only the invoker answers; no answer in time means no."""
 
+from collections.abc import Awaitable, Callable
+
 import discord
 
+from bot.errors import UserError
 from cogs._ui.pages import NOT_YOURS
 
 
@@ -58,3 +61,22 @@ async def ask_to_confirm(interaction: discord.Interaction, question: str, *, lab
     else:
         await interaction.edit_original_response(content="No answer in time, so nothing was changed.", view=view)
     return None
+
+
+async def confirm_then(
+    interaction: discord.Interaction, question: str, *, label: str, action: Callable[[], Awaitable[str]]
+) -> None:
+    """
+    Ask to confirm; if confirmed, run ``action`` and show what it returns in place of the question.
+
+    A refusal from ``action`` (the thing was removed meanwhile, say) answers the button the same way, so the
+    click never goes unanswered.
+    """
+    answer = await ask_to_confirm(interaction, question, label=label)
+    if answer is None:
+        return
+    try:
+        text = await action()
+    except UserError as exc:
+        text = exc.message
+    await answer.response.edit_message(content=text, view=None)

@@ -1,8 +1,9 @@
 """Previous/Next paging over embeds: only the person who asked turns the pages; the buttons die on timeout."""
 
+import functools
 import logging
-from collections.abc import Sequence
-from typing import Any, cast
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, TypeVar, cast
 
 import discord
 
@@ -12,6 +13,30 @@ log = logging.getLogger(__name__)
 
 NOT_YOURS = "Only the person who asked can turn these pages. Run the command yourself for your own copy."
 APOLOGY = "Sorry, something went wrong with that button. Nothing was changed."
+T = TypeVar("T")
+
+
+def answers_errors(
+    callback: Callable[[T, discord.Interaction], Coroutine[Any, Any, None]],
+) -> Callable[[T, discord.Interaction], Coroutine[Any, Any, None]]:
+    """
+    Make a component callback answer every failure ephemerally, like the command tree does.
+
+    For items whose errors would otherwise reach no ``on_error`` that answers (dynamic items, for instance).
+    """
+
+    @functools.wraps(callback)
+    async def wrapper(self: T, interaction: discord.Interaction) -> None:
+        try:
+            await callback(self, interaction)
+        except Exception as error:
+            message = user_message(error)
+            if message is None:
+                log.error("A component callback failed", exc_info=error)
+                message = APOLOGY
+            await send_ephemeral(interaction, message)
+
+    return wrapper
 
 
 class Pages(discord.ui.View):

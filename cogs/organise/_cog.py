@@ -18,8 +18,10 @@ from bot.domain.dates import utc_to_local
 from bot.domain.document import Format
 from bot.domain.enums import ElectorateType, MilestoneKind, Nation
 from bot.domain.models import AuditEntry, GuildConfig
+from bot.domain.reminders import headline
 from bot.domain.text import plain, truncate
 from bot.errors import InvalidInput
+from bot.services.reminders import Preview
 from bot.services.transfer import MAX_IMPORT_BYTES, ImportReport
 from cogs._autocomplete import (
     candidate_autocomplete,
@@ -30,9 +32,10 @@ from cogs._autocomplete import (
 )
 from cogs._checks import NotOrganiserFailure, is_organiser
 from cogs._common import guild_id, services
-from cogs._ui.confirm import ask_to_confirm
+from cogs._ui.confirm import confirm_then
 from cogs._ui.modals import MODAL_TEXT_LIMIT, StatementModal
 from cogs._ui.pages import Pages
+from cogs.reminders import channel_problems
 
 KIND_CHOICES = [app_commands.Choice(name=k.value, value=k.value) for k in MilestoneKind]
 TYPE_CHOICES = [app_commands.Choice(name=t.value, value=t.value) for t in ElectorateType]
@@ -137,15 +140,16 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
         svc = services(interaction)
         summary = await svc.elections.removal_summary(guild_id(interaction), election)
         question = (
-            f"Remove **{plain(summary.election.name)}**? Its timetable, pending reminders, {summary.seats} seats and "
-            f"{summary.candidates} candidates (with statements and results) go with it. This cannot be undone; "
-            "`/organise export` first keeps a copy."
+            f"Remove **{plain(summary.election.name)}**? Its timetable, pending reminders, "
+            f"{_count(summary.seats, 'seat')} and {_count(summary.candidates, 'candidate')} (with statements and "
+            "results) go with it. This cannot be undone; `/organise export` first keeps a copy."
         )
-        answer = await ask_to_confirm(interaction, question, label="Remove election")
-        if answer is None:
-            return
-        removed = await svc.elections.remove(guild_id(interaction), interaction.user.id, summary.election.id)
-        await answer.response.edit_message(content=f"Removed **{plain(removed.name)}**.", view=None)
+
+        async def remove() -> str:
+            removed = await svc.elections.remove(guild_id(interaction), interaction.user.id, summary.election.id)
+            return f"Removed **{plain(removed.name)}**."
+
+        await confirm_then(interaction, question, label="Remove election", action=remove)
 
     # -- dates -----------------------------------------------------------------------------------------------
 
@@ -268,14 +272,15 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
         found = await svc.seats.resolve(guild_id(interaction), seat)
         standing = await svc.seats.with_candidates(guild_id(interaction), found)
         question = (
-            f"Remove the seat **{plain(found.name)}**? Its {len(standing.candidates)} candidates (with statements "
-            "and results) go with it."
+            f"Remove the seat **{plain(found.name)}**? Its {_count(len(standing.candidates), 'candidate')} (with "
+            "statements and results) go with it."
         )
-        answer = await ask_to_confirm(interaction, question, label="Remove seat")
-        if answer is None:
-            return
-        removed = await svc.seats.remove(guild_id(interaction), interaction.user.id, found.id)
-        await answer.response.edit_message(content=f"Removed the seat **{plain(removed.name)}**.", view=None)
+
+        async def remove() -> str:
+            removed = await svc.seats.remove(guild_id(interaction), interaction.user.id, found.id)
+            return f"Removed the seat **{plain(removed.name)}**."
+
+        await confirm_then(interaction, question, label="Remove seat", action=remove)
 
     # -- candidates ------------------------------------------------------------------------------------------
 
@@ -385,11 +390,12 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
         svc = services(interaction)
         found = await svc.candidates.resolve(guild_id(interaction), candidate)
         question = f"Remove **{plain(found.name)}**? Their statement and any result go with them."
-        answer = await ask_to_confirm(interaction, question, label="Remove candidate")
-        if answer is None:
-            return
-        removed = await svc.candidates.remove(guild_id(interaction), interaction.user.id, found.id)
-        await answer.response.edit_message(content=f"Removed **{plain(removed.name)}**.", view=None)
+
+        async def remove() -> str:
+            removed = await svc.candidates.remove(guild_id(interaction), interaction.user.id, found.id)
+            return f"Removed **{plain(removed.name)}**."
+
+        await confirm_then(interaction, question, label="Remove candidate", action=remove)
 
     # -- platform --------------------------------------------------------------------------------------------
 
@@ -471,6 +477,15 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
             "Reminders are off. `/organise reminders channel` turns them on again.\n\n" + _settings_text(config),
             ephemeral=True,
         )
+
+    @reminders.command(name="preview")
+    @app_commands.describe(election="Only this election")
+    @app_commands.autocomplete(election=election_autocomplete)
+    async def reminders_preview(self, interaction: discord.Interaction, election: str | None = None) -> None:
+        """Show the reminders that will be posted, and when."""
+        preview = await services(interaction).reminders.preview(guild_id(interaction), election)
+        problems = channel_problems(interaction.client, preview.config)
+        await Pages(_preview_pages(preview, problems), owner_id=interaction.user.id).send(interaction, ephemeral=True)
 
     # -- results ---------------------------------------------------------------------------------------------
 
@@ -584,6 +599,36 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
         """Set how many working days a ballot paper needs in the post."""
         config = await services(interaction).guilds.set_post_days(guild_id(interaction), interaction.user.id, days)
         await interaction.response.send_message(_settings_text(config), ephemeral=True)
+
+
+def _preview_pages(preview: Preview, problems: list[str]) -> list[discord.Embed]:
+    """Problems first, then every pending reminder in the guild's time zone, then how many were already posted."""
+    zone = preview.zone
+    head = [f"⚠️ {p}" for p in problems]
+    head.append(f"Offsets: `{preview.config.reminder_offsets}` before each ballot date, times in {zone.key}.")
+    lines = [
+        f"{utc_to_local(o.run_at, zone).strftime('%a %-d %b %Y %H:%M')} ({discord.utils.format_dt(o.run_at, 'R')}): "
+        f"{plain(o.election_name)}: {headline(o, zone)} ({o.offset})"
+        for o in preview.pending
+    ] or ["Nothing is waiting to be posted."]
+    tail = []
+    if preview.sent:
+        tail.append(f"{len(preview.sent)} already posted.")
+    if preview.expired:
+        tail.append(f"{len(preview.expired)} missed while their date passed (skipped).")
+    pages: list[discord.Embed] = []
+    chunk: list[str] = []
+    for line in lines:
+        if len("\n".join([*head, *chunk, line])) > 3500:
+            pages.append(discord.Embed(title="Reminders to be posted", description="\n".join([*head, *chunk])))
+            chunk, head = [], []
+        chunk.append(line)
+    pages.append(discord.Embed(title="Reminders to be posted", description="\n".join([*head, *chunk, *tail])))
+    return pages
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _kind(value: str) -> MilestoneKind:

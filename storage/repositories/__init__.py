@@ -7,7 +7,7 @@ from storage.repositories.audit import AuditRepository
 from storage.repositories.candidates import CandidateRepository
 from storage.repositories.elections import ElectionRepository
 from storage.repositories.guilds import GuildRepository
-from storage.repositories.reminders import ReminderLedger, SubscriberRepository
+from storage.repositories.reminders import EventLinkRepository, ReminderLedger, SubscriberRepository
 from storage.repositories.results import ResultRepository
 from storage.repositories.seats import SeatRepository
 from storage.repositories.slates import SlateRepository
@@ -30,6 +30,7 @@ class Repositories:
     ledger: ReminderLedger = field(init=False)
     subscribers: SubscriberRepository = field(init=False)
     state: StateRepository = field(init=False)
+    events: EventLinkRepository = field(init=False)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -43,12 +44,14 @@ class Repositories:
         set_(self, "ledger", ReminderLedger(self.db))
         set_(self, "subscribers", SubscriberRepository(self.db))
         set_(self, "state", StateRepository(self.db))
+        set_(self, "events", EventLinkRepository(self.db))
 
 
 __all__ = [
     "AuditRepository",
     "CandidateRepository",
     "ElectionRepository",
+    "EventLinkRepository",
     "GuildRepository",
     "ReminderLedger",
     "Repositories",

@@ -74,3 +74,39 @@ class SubscriberRepository:
     async def subscribers(self, guild_id: int) -> list[int]:
         """Every subscriber's user id."""
         return [r[0] for r in await self._db.fetch_all(_SUBSCRIBERS, (guild_id,))]
+
+
+_EVENT_LINKS = "SELECT election_id, event_id FROM scheduled_events WHERE guild_id = ?"
+_LINK_EVENT = """
+INSERT INTO scheduled_events (election_id, guild_id, event_id)
+SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM elections WHERE id = ? AND guild_id = ?)
+ON CONFLICT (election_id) DO UPDATE SET event_id = excluded.event_id WHERE scheduled_events.guild_id = excluded.guild_id
+"""
+_UNLINK_EVENT = "DELETE FROM scheduled_events WHERE guild_id = ? AND event_id = ?"
+_FINISHED = """
+SELECT DISTINCT s.election_id FROM results AS r JOIN candidates AS c ON c.id = r.candidate_id
+JOIN seats AS s ON s.id = c.seat_id WHERE r.guild_id = ?
+"""
+
+
+class EventLinkRepository:
+    """Which Discord scheduled event mirrors each election's ballot window."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def links(self, guild_id: int) -> dict[int, int]:
+        """Election id -> Discord event id."""
+        return {r[0]: r[1] for r in await self._db.fetch_all(_EVENT_LINKS, (guild_id,))}
+
+    async def link(self, guild_id: int, election_id: int, event_id: int) -> None:
+        """Remember the event for an election (of this guild only)."""
+        await self._db.execute(_LINK_EVENT, (election_id, guild_id, event_id, election_id, guild_id))
+
+    async def unlink(self, guild_id: int, event_id: int) -> None:
+        """Forget an event (deleted, or its election is gone)."""
+        await self._db.execute(_UNLINK_EVENT, (guild_id, event_id))
+
+    async def finished_elections(self, guild_id: int) -> set[int]:
+        """Elections with any recorded result: their reminders stop."""
+        return {r[0] for r in await self._db.fetch_all(_FINISHED, (guild_id,))}

@@ -17,6 +17,7 @@ import pytest_asyncio
 
 from bot.app import SlateBot
 from bot.endpoint import point_discord_at, reset_discord_endpoints
+from bot.scheduling.scheduler import ReminderScheduler
 from bot.services.container import Services
 from bot.settings import Settings
 from bot.standin import StandIn
@@ -110,3 +111,29 @@ def world(module_world: World) -> Iterator[World]:
     found = module_world.discord.clear_violations()
     if found:
         pytest.fail("Discord contract violations:\n  " + "\n  ".join(str(v) for v in found), pytrace=False)
+
+
+async def restart_bot(world: World, task: asyncio.Task[None]) -> asyncio.Task[None]:
+    """
+    Stop the bot and start a new one on the same database and the same local Discord (a process restart).
+
+    The new bot gets new services over the same file, with a clock at the same time as the old one.
+    """
+    await world.bot.close()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+    await world.db.close()
+    world.db = await Database.open(world.db.path)
+    world.services = Services.build(world.db, world.clock)
+    world.bot = SlateBot(world.bot.settings, world.services, guild_ready_timeout=0.05)
+    new_task = asyncio.create_task(world.bot.start(world.discord.token))
+    await asyncio.wait_for(world.bot.wait_until_ready(), 15)
+    return new_task
+
+
+def reminder_scheduler(world: World) -> ReminderScheduler:
+    """The running bot's reminder scheduler."""
+    cog = world.bot.get_cog("Reminders")
+    assert cog is not None
+    return cog.scheduler  # type: ignore[attr-defined, no-any-return]

@@ -1,0 +1,165 @@
+"""
+Which reminders a guild's timetable calls for, and what each one says. Pure: the database is the schedule.
+
+A reminder *occurrence* is one (election, milestone, offset) pair: "7 days before the ballot opens". Its id
+names the milestone's instant too, so when an organiser moves a date the old occurrence disappears and a new
+one (never posted) takes its place, while an unchanged date keeps its id and a restart never repeats it.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.domain.dates import Offset, parse_offsets, post_by_instant, utc_to_local
+from bot.domain.enums import MilestoneKind
+from bot.domain.models import Election, GuildConfig
+
+
+class ReminderKind(StrEnum):
+    """The dates reminders are posted for."""
+
+    BALLOT_OPEN = "ballot_open"
+    POST_BY = "post_by"
+    BALLOT_CLOSE = "ballot_close"
+
+
+#: A milestone whose date, when it changes, moves reminders (and earns a "date changed" notice).
+REMINDED_MILESTONES = frozenset({MilestoneKind.BALLOT_OPEN, MilestoneKind.BALLOT_CLOSE})
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One reminder to post: when, for which date, how long before it."""
+
+    guild_id: int
+    election_id: int
+    election_name: str
+    kind: ReminderKind
+    milestone_at: datetime
+    offset: Offset
+    run_at: datetime
+
+    @property
+    def job_id(self) -> str:
+        """Stable id: guild, election, what, the milestone's instant, the offset."""
+        return (
+            f"{self.guild_id}:{self.election_id}:{self.kind.value}:{int(self.milestone_at.timestamp())}:{self.offset}"
+        )
+
+
+def guild_of(job_id: str) -> int:
+    """The guild a job id belongs to."""
+    return int(job_id.split(":", 1)[0])
+
+
+def anchors(election: Election, config: GuildConfig) -> list[tuple[ReminderKind, datetime]]:
+    """The instants reminders count back from: ballot open, the post-by day, ballot close (those dated)."""
+    zone = ZoneInfo(config.timezone)
+    out: list[tuple[ReminderKind, datetime]] = []
+    opens = election.at(MilestoneKind.BALLOT_OPEN)
+    close = election.at(MilestoneKind.BALLOT_CLOSE)
+    if opens is not None:
+        out.append((ReminderKind.BALLOT_OPEN, opens))
+    if close is not None:
+        post_by = post_by_instant(close, tz=zone, nation=config.nation, working_days=config.post_days)
+        # A post-by day that falls before the ballot even opens would only confuse members.
+        if opens is None or post_by > opens:
+            out.append((ReminderKind.POST_BY, post_by))
+        out.append((ReminderKind.BALLOT_CLOSE, close))
+    return out
+
+
+def plan(config: GuildConfig, elections: Sequence[Election], *, finished: Iterable[int] = ()) -> list[Occurrence]:
+    """
+    Every reminder the guild's timetable calls for, by time; none when reminders are off or have no channel.
+
+    ``finished`` names elections whose results are in: their reminders stop.
+    """
+    if not config.reminders_enabled or config.reminder_channel_id is None:
+        return []
+    zone = ZoneInfo(config.timezone)
+    offsets = parse_offsets(config.reminder_offsets)
+    done = set(finished)
+    out: list[Occurrence] = []
+    for election in elections:
+        if election.id in done:
+            continue
+        for kind, at in anchors(election, config):
+            for offset in offsets:
+                run_at = offset.before(at, zone)
+                out.append(Occurrence(config.guild_id, election.id, election.name, kind, at, offset, run_at))
+    return sorted(out, key=lambda o: (o.run_at, o.job_id))
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """Pending occurrences sorted by what to do with them at a given moment."""
+
+    future: tuple[Occurrence, ...]
+    late: tuple[Occurrence, ...]
+    expired: tuple[Occurrence, ...]
+
+
+def triage(occurrences: Iterable[Occurrence], sent: set[str], now: datetime) -> Triage:
+    """
+    Split the unsent occurrences by what to do with them at ``now``.
+
+    Still to come: schedule. Missed while the milestone is still ahead: post once, now, marked late. Missed and
+    the milestone has passed: skip (and log).
+    """
+    future: list[Occurrence] = []
+    late: list[Occurrence] = []
+    expired: list[Occurrence] = []
+    for occurrence in occurrences:
+        if occurrence.job_id in sent:
+            continue
+        if occurrence.run_at > now:
+            future.append(occurrence)
+        elif occurrence.milestone_at > now:
+            late.append(occurrence)
+        else:
+            expired.append(occurrence)
+    return Triage(tuple(future), tuple(late), tuple(expired))
+
+
+def _day(instant: datetime, zone: ZoneInfo) -> str:
+    return utc_to_local(instant, zone).strftime("%A %-d %B")
+
+
+def _clock(instant: datetime, zone: ZoneInfo) -> str:
+    return utc_to_local(instant, zone).strftime("%H:%M")
+
+
+def headline(occurrence: Occurrence, zone: ZoneInfo, posted_at: datetime | None = None) -> str:
+    """
+    The reminder's first line, e.g. "Ballot opens Monday 21 April" or "Ballot closes today at 17:00".
+
+    Days are counted from ``posted_at`` (default: the reminder's own time), so a late post still tells the truth.
+    """
+    at = occurrence.milestone_at
+    when_day = _day(at, zone)
+    days_left = (utc_to_local(at, zone).date() - utc_to_local(posted_at or occurrence.run_at, zone).date()).days
+    if occurrence.kind is ReminderKind.BALLOT_OPEN:
+        if days_left == 0:
+            return f"The ballot opens today: papers go out from {_clock(at, zone)}"
+        return f"Ballot opens {when_day}"
+    if occurrence.kind is ReminderKind.POST_BY:
+        if days_left == 0:
+            return "Post your ballot paper today so it arrives in time"
+        return f"{days_left} day{'s' if days_left != 1 else ''} left to post your ballot paper"
+    if days_left == 0:
+        return f"Ballot closes today at {_clock(at, zone)}"
+    if days_left == 1:
+        return f"Ballot closes tomorrow at {_clock(at, zone)}"
+    return f"{days_left} days left to vote: the ballot closes {when_day} at {_clock(at, zone)}"
+
+
+def one_line_advice(kind: ReminderKind) -> str:
+    """A one-line how-to-vote for the reminder's embed."""
+    if kind is ReminderKind.BALLOT_OPEN:
+        return "Your paper comes by post to your home address. No paper? Ask the union for a replacement."
+    if kind is ReminderKind.POST_BY:
+        return "Vote for our candidates on every paper you get, and post it today: it must arrive by the close."
+    return "Papers must arrive by the close: if yours is not in the post yet, it may be too late to count."

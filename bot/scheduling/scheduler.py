@@ -1,0 +1,244 @@
+"""
+The reminder scheduler: a typed facade over APScheduler 3.x (``AsyncIOScheduler``), the only module that uses it.
+
+The database is the schedule; APScheduler is the alarm clock. At start, and after every change to a guild's
+timetable or reminder settings, the guild's jobs are rebuilt from the database (``MemoryJobStore``, stable ids,
+``replace_existing=True``), so a restart never duplicates or loses one.
+
+Exactly once, as members see it:
+
+- a reminder counts as sent only when Discord accepted the post; the ledger row is written right after;
+- the process may die between Discord's acceptance and the ledger write. Then, on restart, the reminder is
+  missed-but-unsent; before posting such a *late* reminder the poster looks at the channel's recent messages
+  for the reminder's reference (in its embed footer) and, if Discord already has it, only writes the ledger;
+- two occurrences missed for the same date (the bot was down over both the 7-day and the 1-day reminder) post
+  once: the latest is posted, the others are recorded as superseded;
+- a reminder missed while its date has already passed is skipped and logged.
+
+``misfire_grace_time=None`` with ``coalesce=True``: a job delayed by a busy loop still runs once, however late,
+because the runner itself decides (from the database) whether it is still wanted.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.executors.asyncio import AsyncIOExecutor
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import Clock
+from bot.domain.reminders import Occurrence
+from bot.scheduling import jobs
+from bot.scheduling.poster import PostFailed, ReminderPoster
+from bot.services.changes import TimetableChanged
+from bot.services.reminders import ReminderService
+
+log = logging.getLogger(__name__)
+
+#: How often, and how long apart, a post that failed for a passing reason (Discord 5xx) is tried again.
+RETRY_DELAYS = (30.0, 120.0, 600.0)
+#: A reminder that fires this much after its time counts as late (and is checked against the channel first).
+LATE_AFTER = timedelta(minutes=1)
+
+
+class ReminderScheduler:
+    """Keeps APScheduler's jobs in step with the database and posts reminders when they fire."""
+
+    def __init__(self, reminders: ReminderService, poster: ReminderPoster, clock: Clock) -> None:
+        self.reminders = reminders
+        self.poster = poster
+        self.clock = clock
+        self._scheduler: AsyncIOScheduler | None = None
+        self._planned: dict[str, Occurrence] = {}
+        self._running: set[str] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._attempts: dict[str, int] = {}
+
+    # -- lifecycle -------------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start APScheduler inside the running loop and build every guild's jobs from the database."""
+        self._scheduler = AsyncIOScheduler(
+            timezone=UTC,
+            executors={"default": AsyncIOExecutor()},
+            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+        )
+        self._scheduler.start()
+        jobs.install(self.run)
+        started = self.clock.now()
+        guilds = await self.reminders.guilds()
+        for guild_id in guilds:
+            await self.resync(guild_id, catch_up=True)
+        log.info(
+            "Reminder schedule rebuilt: %d pending for %d guild(s) in %.2f s",
+            len(self._planned),
+            len(guilds),
+            (self.clock.now() - started).total_seconds(),
+        )
+
+    async def stop(self) -> None:
+        """Stop APScheduler and wait for reminders being posted right now."""
+        jobs.install(None)
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        # shutdown() schedules its own clean-up on the loop and returns at once.
+        await asyncio.sleep(0)
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def on_change(self, change: TimetableChanged) -> None:
+        """A :class:`~bot.services.changes.ChangeFeed` listener: rebuild the guild's jobs."""
+        await self.resync(change.guild_id, catch_up=False)
+
+    # -- the schedule ----------------------------------------------------------------------------------------
+
+    async def resync(self, guild_id: int, *, catch_up: bool = False) -> None:
+        """
+        Replace the guild's jobs with what the database now calls for.
+
+        With ``catch_up`` (at start), a reminder missed while the bot was down is posted once if its date is still
+        ahead: the latest one for each date, the others recorded as superseded. Without it (after an organiser's
+        change: reminders turned on mid-campaign, a date moved) missed reminders are recorded as skipped, not
+        posted: the "date changed" notice covers a move. Reminders whose date has passed are skipped and logged.
+        """
+        triaged = await self.reminders.triage(guild_id)
+        for job_id in [j for j in self._planned if _guild(j) == guild_id]:
+            self._unschedule(job_id)
+        for occurrence in triaged.expired:
+            log.info("Skipping reminder %s: its date passed while it was pending", occurrence.job_id)
+        for occurrence in triaged.future:
+            self._schedule(occurrence, occurrence.run_at)
+        catching_up = _latest_per_date(triaged.late) if catch_up else []
+        for occurrence in catching_up:
+            self._schedule(occurrence, self.clock.now())
+        for occurrence in triaged.late:
+            if occurrence not in catching_up:
+                log.info("Reminder %s missed and superseded; recorded, not posted", occurrence.job_id)
+                await self.reminders.mark_sent(occurrence.job_id, None, late=True)
+
+    def _schedule(self, occurrence: Occurrence, when: datetime) -> None:
+        self._planned[occurrence.job_id] = occurrence
+        if self._scheduler is None:
+            return
+        # Jobs run on the real clock; the service clock may be a test's, so keep the same distance from "now".
+        real = datetime.now(UTC) + max(timedelta(0), when - self.clock.now())
+        self._scheduler.add_job(
+            jobs.post_reminder,
+            trigger="date",
+            run_date=real,
+            args=(occurrence.job_id,),
+            id=occurrence.job_id,
+            name=f"reminder {occurrence.job_id}",
+            replace_existing=True,
+        )
+
+    def _unschedule(self, job_id: str) -> None:
+        self._planned.pop(job_id, None)
+        if self._scheduler is not None:
+            with contextlib.suppress(JobLookupError):
+                self._scheduler.remove_job(job_id)
+
+    def pending_job_ids(self, guild_id: int | None = None) -> list[str]:
+        """Job ids waiting to run, by time (all guilds, or one)."""
+        planned = sorted(self._planned.values(), key=lambda o: (o.run_at, o.job_id))
+        return [o.job_id for o in planned if guild_id is None or o.guild_id == guild_id]
+
+    def scheduled_in_apscheduler(self) -> list[str]:
+        """The job ids APScheduler itself holds (for tests that check the facade and the library agree)."""
+        if self._scheduler is None:
+            return []
+        return sorted(job.id for job in self._scheduler.get_jobs())
+
+    async def run_due(self) -> list[str]:
+        """Run now every planned job whose time has come by the service clock; returns their ids (for tests)."""
+        now = self.clock.now()
+        due = [o for o in self._planned.values() if o.run_at <= now]
+        for occurrence in sorted(due, key=lambda o: (o.run_at, o.job_id)):
+            await self.run(occurrence.job_id)
+        return [o.job_id for o in due]
+
+    # -- posting ---------------------------------------------------------------------------------------------
+
+    async def run(self, job_id: str) -> None:
+        """Post one reminder if the database still wants it and Discord does not have it yet."""
+        if job_id in self._running:
+            return
+        self._running.add(job_id)
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+        try:
+            await asyncio.shield(self._post(job_id))
+        except Exception:
+            log.exception("Reminder %s failed", job_id)
+        finally:
+            self._running.discard(job_id)
+            if task is not None:
+                self._tasks.discard(task)
+
+    async def _post(self, job_id: str) -> None:
+        self._unschedule(job_id)
+        occurrence = await self.reminders.find(job_id)
+        if occurrence is None:
+            log.info("Reminder %s is no longer wanted (date moved, election removed or reminders off)", job_id)
+            return
+        if await self.reminders.is_sent(job_id):
+            return
+        late = self.clock.now() - occurrence.run_at > LATE_AFTER
+        if late:
+            existing = await self.poster.already_posted(occurrence)
+            if existing is not None:
+                log.info("Reminder %s was already in the channel (message %s); recording it", job_id, existing)
+                await self.reminders.mark_sent(job_id, existing, late=True)
+                return
+        try:
+            message_id = await self.poster.post(occurrence, late=late)
+        except PostFailed as exc:
+            self._after_failure(occurrence, exc)
+            return
+        await self.reminders.mark_sent(job_id, message_id, late=late)
+        self._attempts.pop(job_id, None)
+        subscribers = await self.reminders.subscribers(occurrence.guild_id)
+        if subscribers:
+            report = await self.poster.send_dms(occurrence, subscribers)
+            log.info(
+                "Reminder %s DMed: %d sent, %d closed DMs skipped, %d failed",
+                job_id,
+                report.sent,
+                report.closed,
+                report.failed,
+            )
+
+    def _after_failure(self, occurrence: Occurrence, exc: PostFailed) -> None:
+        if exc.permanent:
+            log.warning("Reminder %s not posted: %s", occurrence.job_id, exc)
+            return
+        attempt = self._attempts.get(occurrence.job_id, 0)
+        if attempt >= len(RETRY_DELAYS):
+            log.error("Reminder %s not posted after %d tries: %s", occurrence.job_id, attempt + 1, exc)
+            return
+        self._attempts[occurrence.job_id] = attempt + 1
+        delay = RETRY_DELAYS[attempt]
+        log.warning("Reminder %s failed (%s); trying again in %.0f s", occurrence.job_id, exc, delay)
+        self._schedule(occurrence, self.clock.now() + timedelta(seconds=delay))
+
+
+def _guild(job_id: str) -> int:
+    return int(job_id.split(":", 1)[0])
+
+
+def _date_key(occurrence: Occurrence) -> tuple[int, str, datetime]:
+    return (occurrence.election_id, occurrence.kind.value, occurrence.milestone_at)
+
+
+def _latest_per_date(late: Iterable[Occurrence]) -> list[Occurrence]:
+    latest: dict[tuple[int, str, datetime], Occurrence] = {}
+    for occurrence in late:
+        key = _date_key(occurrence)
+        if key not in latest or occurrence.run_at > latest[key].run_at:
+            latest[key] = occurrence
+    return list(latest.values())

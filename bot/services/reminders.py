@@ -1,0 +1,114 @@
+"""
+Ballot reminders: what is due, what was sent, what an organiser will see posted and when.
+
+The database is the schedule: occurrences are derived from the timetable and the guild's settings every time,
+and the ledger (``reminders_sent``) says which ones Discord has accepted. The scheduler only wakes things up.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.models import Election, GuildConfig
+from bot.domain.reminders import Occurrence, Triage, guild_of, plan, triage
+from bot.domain.text import normalise
+from bot.services._base import Service
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What ``/organise reminders preview`` shows: settings, what is still to be posted, what was."""
+
+    config: GuildConfig
+    zone: ZoneInfo
+    pending: tuple[Occurrence, ...]
+    sent: tuple[Occurrence, ...]
+    expired: tuple[Occurrence, ...]
+
+
+class ReminderService(Service):
+    """Derives reminders from the timetable and keeps the ledger of posted ones."""
+
+    async def occurrences(self, guild_id: int) -> list[Occurrence]:
+        """Every reminder the guild's timetable and settings call for (sent or not)."""
+        config = await self.repos.guilds.get(guild_id)
+        elections = await self.repos.elections.all(guild_id)
+        finished = await self.repos.events.finished_elections(guild_id)
+        return plan(config, elections, finished=finished)
+
+    async def triage(self, guild_id: int) -> Triage:
+        """The guild's unsent reminders: to come, late (post once now), expired (skip)."""
+        occurrences = await self.occurrences(guild_id)
+        sent = await self.repos.ledger.sent_ids(guild_id)
+        return triage(occurrences, sent, self.clock.now())
+
+    async def guilds(self) -> list[int]:
+        """Every guild that may have reminders (it has settings and dated milestones)."""
+        with_settings = set(await self.repos.guilds.guild_ids())
+        with_dates = set(await self.repos.elections.guilds_with_timetables())
+        return sorted(with_settings & with_dates)
+
+    async def find(self, job_id: str) -> Occurrence | None:
+        """The occurrence a job id names, if the timetable still calls for it (a moved date drops it)."""
+        for occurrence in await self.occurrences(guild_of(job_id)):
+            if occurrence.job_id == job_id:
+                return occurrence
+        return None
+
+    async def is_sent(self, job_id: str) -> bool:
+        """Whether Discord already accepted this reminder."""
+        return await self.repos.ledger.get(guild_of(job_id), job_id) is not None
+
+    async def mark_sent(self, job_id: str, message_id: int | None, *, late: bool = False) -> bool:
+        """Record that Discord accepted the reminder; ``False`` if it was already recorded."""
+        async with self.db.transaction():
+            return await self.repos.ledger.mark_sent(guild_of(job_id), job_id, self.clock.now(), message_id, late=late)
+
+    async def subscribers(self, guild_id: int) -> list[int]:
+        """Members who asked for reminder DMs."""
+        return await self.repos.subscribers.subscribers(guild_id)
+
+    async def config(self, guild_id: int) -> GuildConfig:
+        """The guild's settings."""
+        return await self.repos.guilds.get(guild_id)
+
+    async def election(self, guild_id: int, election_id: int) -> Election | None:
+        """One election with its timetable."""
+        return await self.repos.elections.get(guild_id, election_id)
+
+    async def preview(self, guild_id: int, election: str | None = None) -> Preview:
+        """What will be posted and when (optionally for one election), and what already was."""
+        config = await self.repos.guilds.get(guild_id)
+        occurrences = await self.occurrences(guild_id)
+        if election is not None and election.strip():
+            key = normalise(election)
+            occurrences = [o for o in occurrences if normalise(o.election_name) == key]
+        sent_ids = await self.repos.ledger.sent_ids(guild_id)
+        split = triage(occurrences, sent_ids, self.clock.now())
+        sent = tuple(o for o in occurrences if o.job_id in sent_ids)
+        return Preview(config, ZoneInfo(config.timezone), (*split.late, *split.future), sent, split.expired)
+
+    async def event_links(self, guild_id: int) -> dict[int, int]:
+        """Election id -> the Discord scheduled event mirroring its ballot window."""
+        return await self.repos.events.links(guild_id)
+
+    async def link_event(self, guild_id: int, election_id: int, event_id: int) -> None:
+        """Remember the scheduled event for an election."""
+        async with self.db.transaction():
+            await self.repos.events.link(guild_id, election_id, event_id)
+
+    async def unlink_event(self, guild_id: int, event_id: int) -> None:
+        """Forget a scheduled event."""
+        async with self.db.transaction():
+            await self.repos.events.unlink(guild_id, event_id)
+
+    async def elections(self, guild_id: int) -> list[Election]:
+        """Every election of the guild."""
+        return await self.repos.elections.all(guild_id)
+
+    def now(self) -> datetime:
+        """The service clock's time."""
+        return self.clock.now()
