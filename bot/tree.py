@@ -46,8 +46,26 @@ def user_message(error: BaseException) -> str | None:
     return None
 
 
+NOT_IN_GUILD = "Slatebot is not a member of this server, so it cannot answer here. An admin can invite it again."
+
+
 class SlateTree(app_commands.CommandTree["discord.Client"]):
     """A command tree whose ``on_error`` shows user errors and logs bugs behind an apology."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """
+        Refuse interactions from a server the bot is not in (removed, or never added); answer nothing else here.
+
+        Data is keyed by server, so a stray server id must never reach a service.
+        """
+        if interaction.guild_id is not None and self.client.get_guild(interaction.guild_id) is None:
+            log.warning("Refused an interaction from guild %s, which the bot is not in", interaction.guild_id)
+            if interaction.type is discord.InteractionType.autocomplete:
+                await interaction.response.autocomplete([])
+            else:
+                await send_ephemeral(interaction, NOT_IN_GUILD)
+            return False
+        return True
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """Answer every failed command ephemerally; log anything that is not the user's to fix."""
