@@ -18,33 +18,9 @@ from bot.domain.ballot import (
 )
 from bot.domain.enums import ElectorateType, MilestoneKind
 from bot.domain.models import Election, Milestone, Seat
+from tests.domain.nec import REGIONS, SERVICE_GROUPS
 
 GUILD = 1
-
-REGIONS = [
-    "Eastern",
-    "East Midlands",
-    "Greater London",
-    "Northern",
-    "Northern Ireland",
-    "North West",
-    "Scotland",
-    "South East",
-    "South West",
-    "Cymru/Wales",
-    "West Midlands",
-    "Yorkshire & Humberside",
-]
-
-SERVICE_GROUPS = [
-    "Local Government",
-    "Health",
-    "Higher Education",
-    "Police, Probation and CAFCASS (formerly Police and Justice)",
-    "Community",
-    "Water, Environment and Transport",
-    "Energy",
-]
 
 
 def utc(year: int, month: int, day: int, hour: int = 9) -> datetime:

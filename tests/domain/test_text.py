@@ -24,33 +24,10 @@ from bot.domain.text import (
     truncate,
 )
 from bot.errors import Conflict, InvalidInput, NotFound
+from tests.domain.nec import REGIONS, SERVICE_GROUPS
 
 ZWSP = "\u200b"
 
-REGIONS = [
-    "Eastern",
-    "East Midlands",
-    "Greater London",
-    "Northern",
-    "Northern Ireland",
-    "North West",
-    "Scotland",
-    "South East",
-    "South West",
-    "Cymru/Wales",
-    "West Midlands",
-    "Yorkshire & Humberside",
-]
-
-SERVICE_GROUPS = [
-    "Local Government",
-    "Health",
-    "Higher Education",
-    "Police, Probation and CAFCASS (formerly Police and Justice)",
-    "Community",
-    "Water, Environment and Transport",
-    "Energy",
-]
 
 SEAT_NAMES = [
     "Health Service Group (Female)",
