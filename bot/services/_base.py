@@ -5,6 +5,7 @@ from datetime import datetime
 from enum import Enum
 
 from bot.clock import Clock
+from bot.domain.enums import MilestoneKind
 from bot.services.changes import ChangeFeed, TimetableChanged
 from storage.repositories import Repositories
 
@@ -37,9 +38,17 @@ class Service:
         #: Replaced by the container with the one feed every service shares.
         self.changes = ChangeFeed()
 
-    async def timetable_changed(self, guild_id: int, **details: object) -> None:
+    async def timetable_changed(
+        self,
+        guild_id: int,
+        *,
+        election_id: int | None = None,
+        kind: MilestoneKind | None = None,
+        before: datetime | None = None,
+        after: datetime | None = None,
+    ) -> None:
         """Tell listeners (the reminder scheduler) that what decides this guild's reminders changed."""
-        await self.changes.publish(TimetableChanged(guild_id, **details))  # type: ignore[arg-type]
+        await self.changes.publish(TimetableChanged(guild_id, election_id, kind, before, after))
 
     async def audit(
         self,

@@ -315,6 +315,27 @@ class Console:
         text = await asyncio.to_thread(sys.stdin.readline)
         return None if text == "" else text.rstrip("\n")
 
+    async def completions(self, buffer: str) -> list[str]:
+        """
+        Whole-line completions for what has been typed so far.
+
+        Command names from the synced commands; an option's value from the bot's own autocomplete, asked for
+        through a real autocomplete interaction.
+        """
+        guild = self.standin.resolve_guild(GUILD)
+        if not buffer.startswith("/") or " " not in buffer.strip():
+            names = {f"/{c['name']}" for c in guild.commands + self.standin.global_commands}
+            return sorted(n for n in names if n.startswith(buffer.strip()))
+        focused = re.search(r"(\w[\w-]*):\s*([^:]*)$", buffer)
+        if focused is None:
+            return []
+        path, _, values = self.standin.interactions.parse_line(buffer[: focused.start()].rstrip(), guild)
+        choices = await self.standin.autocomplete(
+            path, focused.group(1), focused.group(2), options=values, user=self.user
+        )
+        head = buffer[: focused.start(2)]
+        return [head + str(c["value"]) for c in choices]
+
     async def loop(self) -> None:
         """Read and run lines until quit or end of input."""
         if self.interactive:
@@ -334,31 +355,12 @@ def _install_completion(console: Console, loop: asyncio.AbstractEventLoop) -> No
 
     cache: list[str] = []
 
-    def candidates(buffer: str) -> list[str]:
-        guild = console.standin.resolve_guild(GUILD)
-        if " " not in buffer.strip() or not buffer.startswith("/"):
-            names = [f"/{c['name']}" for c in guild.commands + console.standin.global_commands]
-            return sorted({n for n in names if n.startswith(buffer.strip())})
-        focused = re.search(r"(\w[\w-]*):\s*([^:]*)$", buffer)
-        if focused is None:
-            return []
-        path, _, values = console.standin.interactions.parse_line(buffer[: focused.start()].rstrip(), guild)
-        future = asyncio.run_coroutine_threadsafe(
-            console.standin.autocomplete(path, focused.group(1), focused.group(2), options=values, user=console.user),
-            loop,
-        )
-        try:
-            choices = future.result(timeout=3)
-        except Exception:  # completion must never break the prompt
-            return []
-        head = buffer[: focused.start(2)]
-        return [head + str(c["value"]) for c in choices]
-
     def complete(text: str, state: int) -> str | None:
+        # readline calls this from the input thread; the interactions run on the bot's loop.
         if state == 0:
             buffer = readline.get_line_buffer()
             try:
-                full = candidates(buffer)
+                full = asyncio.run_coroutine_threadsafe(console.completions(buffer), loop).result(timeout=3)
             except Exception:  # completion must never break the prompt
                 full = []
             start = len(buffer) - len(text)

@@ -1,9 +1,14 @@
 """`slatebot console` in its non-interactive mode: commands in on standard input, answers out as text."""
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.standin.console import Console
+from tests.e2e.conftest import start_world, stop_world
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,3 +74,20 @@ def test_console_keeps_its_data_in_the_database_it_is_given(tmp_path: Path) -> N
     assert "/organise election add" in result.stdout  # the empty database points at the command to run
     assert "Only organisers can use" in result.stdout
     assert (tmp_path / "mine.db").exists()
+
+
+async def test_tab_completes_commands_and_option_values(tmp_path: Path) -> None:
+    """Completion offers command names, and option values through the bot's real autocomplete."""
+    world, task = await start_world(tmp_path / "console.db", dev_guild=1000)
+    try:
+        console = Console(
+            world.discord, role="member", out=io.StringIO(), zone=ZoneInfo("Europe/London"), interactive=True
+        )
+        assert await console.completions("/cand") == ["/candidate"]
+        assert "/organise" in await console.completions("/o")
+        values = await console.completions("/candidate name: tom b")
+        assert values[0] == "/candidate name: Tom Barker"
+        seats = await console.completions("/seat name: energy")
+        assert "/seat name: Energy Service Group (General)" in seats
+    finally:
+        await stop_world(world, task)
