@@ -4,6 +4,7 @@
 EXTENSIONS: tuple[str, ...] = (
     "cogs.slate",
     "cogs.ballot",
+    "cogs.results",
     "cogs.platform",
     "cogs.privacy",
     "cogs.reminders",

@@ -1,9 +1,12 @@
-"""Recorded votes."""
+"""Recorded votes, and the results read back: who was elected, and the slate's tally against last time."""
+
+from dataclasses import dataclass
 
 from bot.clock import Clock
-from bot.domain.models import Result
-from bot.domain.text import plain
-from bot.errors import InvalidInput
+from bot.domain.models import Candidate, Election, Result, SeatWithCandidates
+from bot.domain.results import ElectionResults, SeatResult, earlier_in_series, election_results
+from bot.domain.text import normalise, plain, truncate
+from bot.errors import InvalidInput, NotFound, UserError
 from bot.services._base import Service
 from bot.services.candidates import CandidateService
 from storage.repositories import Repositories
@@ -12,12 +15,33 @@ from storage.repositories import Repositories
 MAX_VOTES = 10_000_000
 
 
+@dataclass(frozen=True, slots=True)
+class ResultsView:
+    """What ``/results`` shows: the election's results, and the one seat asked about (if any)."""
+
+    results: ElectionResults
+    seat: SeatResult | None = None
+
+
+def _split_election_hint(text: str) -> tuple[str, str] | None:
+    """``Hugo Pierre (NEC 2015)`` -> ``("Hugo Pierre", "NEC 2015")``; ``None`` without a trailing ``(...)``."""
+    stripped = text.strip()
+    if not stripped.endswith(")") or "(" not in stripped:
+        return None
+    name, _, rest = stripped[:-1].rpartition("(")
+    if not name.strip() or not rest.strip():
+        return None
+    return name.strip(), rest.strip()
+
+
 class ResultService(Service):
-    """Records votes for candidates."""
+    """Records votes for candidates and reads the results back."""
 
     def __init__(self, repos: Repositories, clock: Clock, candidates: CandidateService) -> None:
         super().__init__(repos, clock)
         self.candidates = candidates
+
+    # --- Writing ---------------------------------------------------------------------------------------
 
     async def set(
         self,
@@ -28,18 +52,18 @@ class ResultService(Service):
         elected: bool | None = None,
         election: str | None = None,
     ) -> Result:
-        """Record a candidate's votes; ``elected`` (when given) wins over the arithmetic."""
+        """
+        Record a candidate's votes; ``elected`` (when given) wins over the arithmetic.
+
+        The election may be given, or named after the candidate as ``Name (Election)`` (so the same person
+        standing in two elections can be told apart from the one ``candidate`` option). A candidate who stands
+        in another election than the one named is refused: a result belongs to the election it was won in.
+        """
         if not 0 <= votes <= MAX_VOTES:
             msg = f"Votes must be a whole number from 0 to {MAX_VOTES:,} (you gave {votes:,})."
             raise InvalidInput(msg)
         async with self.db.transaction():
-            target = await self.candidates.resolve(guild_id, candidate, election)
-            if election is not None:
-                chosen = await self.candidates.elections.resolve(guild_id, election)
-                seat = await self.repos.seats.get(guild_id, target.seat_id)
-                if seat is None or seat.election_id != chosen.id:
-                    msg = f"{plain(target.name)} does not stand in {plain(chosen.name)}."
-                    raise InvalidInput(msg)
+            target = await self._target(guild_id, candidate, election)
             before = await self.repos.results.get(guild_id, target.id)
             result = Result(candidate_id=target.id, guild_id=guild_id, votes=votes, elected=elected)
             await self.repos.results.set(result)
@@ -55,3 +79,112 @@ class ResultService(Service):
         # Once results are in, the election's reminders stop.
         await self.timetable_changed(guild_id)
         return result
+
+    async def _target(self, guild_id: int, candidate: str, election: str | None) -> Candidate:
+        """The candidate a result is for; one who stands in another election than the one named is NotFound."""
+        if election is None:
+            hinted = await self._election_hint(guild_id, candidate)
+            if hinted is not None:
+                candidate, election = hinted
+        if election is None:
+            return await self.candidates.resolve(guild_id, candidate)
+        chosen = await self.candidates.elections.resolve(guild_id, election)
+        try:
+            target = await self.candidates.resolve(guild_id, candidate, chosen.name)
+        except NotFound as missing:
+            try:
+                elsewhere = await self.candidates.resolve(guild_id, candidate)
+            except UserError:
+                raise missing from None
+            target = elsewhere
+        seat = await self.repos.seats.get(guild_id, target.seat_id)
+        if seat is None or seat.election_id != chosen.id:
+            theirs = None if seat is None else await self.repos.elections.get(guild_id, seat.election_id)
+            where = "another election" if theirs is None else plain(theirs.name)
+            msg = (
+                f"No candidate called “{truncate(plain(candidate.strip()), 100)}” in {plain(chosen.name)}: "
+                f"{plain(target.name)} does not stand in {plain(chosen.name)} (they stand in {where}), "
+                "and a result belongs to the election the candidate stands in."
+            )
+            raise NotFound(msg)
+        return target
+
+    async def _election_hint(self, guild_id: int, text: str) -> tuple[str, str] | None:
+        """
+        Split ``Name (Election)`` when the brackets hold exactly an election's name.
+
+        A candidate whose own name is the whole text (brackets and all) wins, so nothing that worked before
+        this form existed reads differently now.
+        """
+        split = _split_election_hint(text)
+        if split is None:
+            return None
+        name, election = split
+        key = normalise(election)
+        if not any(normalise(e.name) == key for e in await self.repos.elections.all(guild_id)):
+            return None
+        whole = normalise(text)
+        if any(normalise(c.name) == whole for c in await self.repos.candidates.all(guild_id)):
+            return None
+        return name, election
+
+    # --- Reading ---------------------------------------------------------------------------------------
+
+    async def view(self, guild_id: int, election: str | None = None, seat: str | None = None) -> ResultsView:
+        """
+        The results ``/results`` shows: every seat of the election (or the current one), or one seat.
+
+        A seat named without an election is looked up in the current election, then in every election (its
+        own election's results are shown). An election with no result yet is refused with what to do.
+        """
+        if seat is not None and seat.strip():
+            found = await self.candidates.seats.resolve(guild_id, seat, election)
+            target = await self.repos.elections.get(guild_id, found.election_id)
+            if target is None:  # pragma: no cover - a seat's election is removed with it
+                msg = "That seat's election no longer exists."
+                raise NotFound(msg)
+        else:
+            found = None
+            target = await self.candidates.elections.resolve(guild_id, election)
+        results = await self.election_results(guild_id, target)
+        if not results.declared:
+            msg = (
+                f"{plain(target.name)} has no results yet. "
+                "An organiser can record each candidate's votes with `/organise result set`."
+            )
+            raise NotFound(msg)
+        focus = None if found is None else next(s for s in results.seats if s.seat.id == found.id)
+        return ResultsView(results, focus)
+
+    async def election_results(self, guild_id: int, election: Election, *, compare: bool = True) -> ElectionResults:
+        """Every seat's result and the slate's tally, compared (when ``compare``) with the previous election."""
+        config = await self.repos.guilds.get(guild_id)
+        seats = await self._seats_with_candidates(guild_id, election)
+        results = await self.repos.results.for_election(guild_id, election.id)
+        previous = None
+        if compare and config.slate is not None:
+            earlier = await self.previous_election(guild_id, election)
+            if earlier is not None:
+                before = await self.election_results(guild_id, earlier, compare=False)
+                previous = (earlier.name, before.tally)
+        return election_results(election, seats, results, config.slate, previous=previous)
+
+    async def previous_election(self, guild_id: int, election: Election) -> Election | None:
+        """
+        The election to compare ``election`` with: the nearest earlier one of its series that has results.
+
+        A series is the name with its numbers removed, so ``NEC 2015`` follows ``NEC 2013`` (or ``NEC 2011`` if
+        2013 has no results recorded) and ``General Secretary 2020`` is never compared with an NEC.
+        """
+        for earlier in earlier_in_series(election, await self.repos.elections.all(guild_id)):
+            if await self.repos.results.for_election(guild_id, earlier.id):
+                return earlier
+        return None
+
+    async def _seats_with_candidates(self, guild_id: int, election: Election) -> tuple[SeatWithCandidates, ...]:
+        seats = await self.repos.seats.all(guild_id, election.id)
+        candidates = await self.repos.candidates.all(guild_id, election_id=election.id)
+        by_seat: dict[int, list[Candidate]] = {}
+        for candidate in candidates:
+            by_seat.setdefault(candidate.seat_id, []).append(candidate)
+        return tuple(SeatWithCandidates(s, tuple(by_seat.get(s.id, ()))) for s in seats)

@@ -13,6 +13,7 @@ import discord
 from bot.domain.ballot import votes_label
 from bot.domain.enums import ElectorateType, MilestoneKind
 from bot.domain.models import Candidate, SeatWithCandidates
+from bot.domain.results import CandidateResult, ElectionResults, Outcome, SeatResult, SeatStatus
 from bot.domain.text import plain, split_for_embeds, truncate
 from bot.services.campaign import CandidateView, HowToVote, SlateOverview, Timetable
 from bot.services.platform import Platform
@@ -261,3 +262,139 @@ def _pack_lines(lines: list[str], limit: int) -> list[str]:
     if current:
         chunks.append(current)
     return chunks
+
+
+# --- Results --------------------------------------------------------------------------------------------
+
+#: Seats per page of ``/results``: enough to be worth a page, few enough to read on a phone.
+RESULT_SEATS_PER_PAGE = 10
+
+_OUTCOME_NOTES = {
+    Outcome.ELECTED: "✅ elected",
+    Outcome.UNOPPOSED: "✅ elected unopposed",
+    Outcome.TIED: "⚖️ tied at the cut",
+    Outcome.NOT_ELECTED: "",
+    Outcome.AWAITING: "awaiting results",
+}
+
+_STATUS_NOTES = {
+    SeatStatus.TIE: "⚠️ Tie at the cut: not decided. An organiser decides it with `/organise result set` (`elected`).",
+    SeatStatus.COUNTING: "Results coming in: some votes are not recorded yet.",
+    SeatStatus.AWAITING: "Awaiting results.",
+    SeatStatus.NO_CANDIDATES: "No candidates.",
+}
+
+
+def result_line(row: CandidateResult) -> str:
+    """``1. ★ **Name** · 63,900 votes · ✅ elected``: rank, the slate's star, votes and outcome."""
+    rank = f"{row.rank}." if row.rank is not None else "•"
+    name = f"**{plain(row.candidate.name)}**" if row.elected else plain(row.candidate.name)
+    if row.on_slate:
+        name = f"★ {name}"
+    elif row.candidate.slate:
+        name = f"{name} ({plain(row.candidate.slate)})"
+    parts = [f"{rank} {name}"]
+    if row.votes is not None:
+        parts.append(f"{row.votes:,} {'vote' if row.votes == 1 else 'votes'}")
+    note = _OUTCOME_NOTES[row.outcome]
+    if note:
+        parts.append(note)
+    return " · ".join(parts)
+
+
+def tally_text(results: ElectionResults) -> str:
+    """The slate's tally and the change since the previous election, in a sentence or two."""
+    tally = results.tally
+    if results.slate is None:
+        lines = [
+            (
+                f"{tally.declared} of {tally.places} places declared. "
+                "Set our slate with `/organise settings slate` to see its tally."
+            )
+        ]
+    else:
+        places = "place" if tally.places == 1 else "places"
+        line = f"★ **{plain(results.slate)}** won **{tally.won}** of {tally.places} {places}"
+        if results.change is not None:
+            line += f", {plain(results.change.describe())}"
+        lines = [f"{line}. Others won {tally.others}."]
+    if tally.undecided:
+        lines.append(f"{tally.undecided} {'place is' if tally.undecided == 1 else 'places are'} still to be declared.")
+    ties = results.ties
+    if ties:
+        names = ", ".join(plain(s.seat.name) for s in ties[:5]) + (
+            f" and {len(ties) - 5} more" if len(ties) > 5 else ""
+        )
+        lines.append(f"⚠️ Tie at the cut in {names}: not decided until an organiser sets who was elected.")
+    return truncate("\n".join(lines), 1500)
+
+
+def _seat_lines(seat: SeatResult) -> list[str]:
+    lines = [result_line(row) for row in seat.candidates]
+    note = _STATUS_NOTES.get(seat.status)
+    if note:
+        lines.append(f"*{note}*")
+    return lines
+
+
+def _seat_heading(seat: SeatResult) -> str:
+    places = "" if seat.places == 1 else f" · {seat.places} places"
+    return truncate(f"{plain(seat.seat.name)}{places}", TITLE_LIMIT - 10)
+
+
+def results_pages(
+    results: ElectionResults, seat: SeatResult | None = None, *, image: str | None = None
+) -> list[discord.Embed]:
+    """
+    ``/results``: one seat ranked by votes, or every seat of the election over pages, each page led by the tally.
+
+    Within Discord's limits: at most ``RESULT_SEATS_PER_PAGE`` seats (and 25 fields) a page, a seat too long for
+    one field continues in the next, and each page stays under the 6,000 total. ``image`` (an
+    ``attachment://`` URL) is shown on every page.
+    """
+    election = plain(results.election.name)
+    tally = tally_text(results)
+    if seat is not None:
+        head = title(f"{seat.seat.name}: results")
+        intro = f"{election} · {votes_label(seat.places)}\n{tally}"
+        chosen = [seat]
+    else:
+        head = title(f"{results.election.name}: results")
+        intro = tally
+        chosen = list(results.seats)
+
+    def new_page() -> discord.Embed:
+        embed = discord.Embed(title=head, description=intro, colour=COLOUR)
+        if image:
+            embed.set_image(url=image)
+        return embed
+
+    pages: list[discord.Embed] = []
+    embed = new_page()
+    seats_here = 0
+    for shown in chosen:
+        chunks = _pack_lines(_seat_lines(shown), FIELD_LIMIT) or ["—"]
+        heading = "Candidates" if seat is not None else _seat_heading(shown)
+        needed = sum(len(c) for c in chunks) + len(heading) * len(chunks) + 20 * len(chunks)
+        full = seats_here >= RESULT_SEATS_PER_PAGE or len(embed.fields) + len(chunks) > FIELDS_PER_EMBED
+        if embed.fields and (full or len(embed) + needed > EMBED_BUDGET):
+            pages.append(embed)
+            embed = new_page()
+            seats_here = 0
+        for index, chunk in enumerate(chunks):
+            name = heading + (" (cont.)" if index else "")
+            if len(embed.fields) >= FIELDS_PER_EMBED or len(embed) + len(name) + len(chunk) > EMBED_BUDGET:
+                pages.append(embed)
+                embed = new_page()
+                seats_here = 0
+            embed.add_field(name=name, value=chunk, inline=False)
+        seats_here += 1
+    pages.append(embed)
+    legend = f"★ = {results.slate}" if results.slate else ""
+    for number, page in enumerate(pages, start=1):
+        parts = [legend] if legend else []
+        if len(pages) > 1:
+            parts.append(f"Page {number} of {len(pages)}")
+        if parts:
+            page.set_footer(text=truncate(" · ".join(parts), 2048))
+    return pages

@@ -80,16 +80,19 @@ class Pages(discord.ui.View):
         """Whether the view has anything to click (else it is not attached at all)."""
         return bool(self.children)
 
-    async def send(self, interaction: discord.Interaction, *, ephemeral: bool) -> None:
-        """Answer ``interaction`` with the first page (and the view, if it has anything to click)."""
+    async def send(
+        self, interaction: discord.Interaction, *, ephemeral: bool, file: discord.File | None = None
+    ) -> None:
+        """Answer ``interaction`` with the first page (and the view, if it has anything to click, and a file)."""
         self.message_interaction = interaction
         if not self.has_items():
             self.stop()
         view = self if self.has_items() else discord.utils.MISSING
+        attach = discord.utils.MISSING if file is None else file
         if interaction.response.is_done():
-            await interaction.followup.send(embed=self.current(), ephemeral=ephemeral, view=view)
+            await interaction.followup.send(embed=self.current(), ephemeral=ephemeral, view=view, file=attach)
         else:
-            await interaction.response.send_message(embed=self.current(), ephemeral=ephemeral, view=view)
+            await interaction.response.send_message(embed=self.current(), ephemeral=ephemeral, view=view, file=attach)
 
     async def show(self, interaction: discord.Interaction) -> None:
         """Re-draw the message on the current page, answering a button click."""
