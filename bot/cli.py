@@ -78,7 +78,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not token:
                 print(HOW_TO_CONNECT, file=sys.stderr)
                 return 2
-            return asyncio.run(_run(settings))
+            try:
+                return asyncio.run(_run(settings))
+            except Exception as exc:
+                if type(exc).__name__ == "LoginFailure":
+                    print("slatebot: Discord refused DISCORD_TOKEN; reset it in the developer portal.", file=sys.stderr)
+                    return 2
+                if isinstance(exc, OSError) or type(exc).__module__.startswith("aiohttp"):
+                    base = settings.discord_api_base or "Discord"
+                    print(f"slatebot: cannot reach {base}: {exc}", file=sys.stderr)
+                    return 1
+                raise
         if verb == "console":
             return _console(settings, args)
         return asyncio.run(_offline(settings, args, verb))

@@ -9,6 +9,8 @@ from bot.errors import UserError
 
 log = logging.getLogger(__name__)
 
+MESSAGE_LIMIT = 2000
+
 APOLOGY = (
     "Sorry, something went wrong on our side and nothing was changed. "
     "The organisers can find the details in the bot's log."
@@ -18,6 +20,9 @@ APOLOGY = (
 async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
     """Answer ephemerally whether or not the interaction was already answered or deferred."""
     allowed = discord.AllowedMentions.none()
+    # A refusal may quote what was typed; never let it pass Discord's 2,000 characters (it would go unanswered).
+    if len(content) > MESSAGE_LIMIT:
+        content = content[: MESSAGE_LIMIT - 1] + "…"
     try:
         if interaction.response.is_done():
             await interaction.followup.send(content, ephemeral=True, allowed_mentions=allowed)

@@ -533,15 +533,6 @@ async def test_the_token_never_appears_in_the_output_of_slatebot_run(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: bot/cli.py:main/_run: a DISCORD_API_BASE nobody answers on (aiohttp.ClientConnectorError) or a "
-        "refused token (discord.LoginFailure) escapes as a raw traceback; COMMANDS.md wants one line saying how "
-        "to fix a wrong setting. Fix: catch discord.LoginFailure, aiohttp.ClientError and OSError in main and "
-        "print e.g. 'slatebot: cannot reach Discord at <base>: <reason>' (exit 1 or 2)"
-    ),
-)
 async def test_slatebot_run_says_in_one_line_why_it_cannot_connect(
     tmp_path: Path, refusing_discord: tuple[str, list[str]]
 ) -> None:

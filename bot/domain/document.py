@@ -165,7 +165,17 @@ def parse(text: str, fmt: Format, *, default_timezone: str) -> Document:
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that records each mapping's first line under the key ``__line__``."""
+    """A safe loader that records each mapping's first line under the key ``__line__`` and refuses aliases."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        """Refuse ``*alias`` references: the format never needs them, and nested ones can explode in size."""
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in an import file", event.start_mark
+            )
+        node: yaml.Node | None = super().compose_node(parent, index)
+        return node
 
 
 def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:

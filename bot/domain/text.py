@@ -155,13 +155,17 @@ def _ranked(query: str, names: Iterable[str]) -> list[tuple[float, str]]:
     return scored
 
 
+#: Longer than any stored name could be (names are at most 100 characters): not worth matching.
+MAX_QUERY = 200
+
+
 def best_matches(query: str, names: Iterable[str], limit: int = 25) -> list[str]:
     """
     Return the names matching ``query``, best first, at most ``limit`` (Discord shows 25 choices).
 
     Equal scores are ordered alphabetically (by match key, then as stored); a name given twice appears once.
     """
-    if limit <= 0:
+    if limit <= 0 or len(query) > MAX_QUERY:
         return []
     return [name for _, name in _ranked(query, names)[:limit]]
 
@@ -188,6 +192,9 @@ def resolve(
     (``candidate``), ``plural`` its plural when it is not ``what + "s"``. Names and the query are shown in
     the message through ``plain()``, and so are the ``suggestions`` carried by ``NotFound``.
     """
+    if len(query) > MAX_QUERY:
+        # Nothing stored is that long; scoring it word by word would only burn the event loop.
+        raise NotFound(f"No {what} called “{plain(truncate(query.strip(), 60))}”.")
     prepared = _Query.of(query)
     if not prepared.text:
         raise InvalidInput(f"Give the name of the {what}.")

@@ -7,6 +7,7 @@ then applied in one transaction; a dry run applies it the same way and rolls bac
 exactly the ones a real import would make.
 """
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
@@ -134,7 +135,8 @@ class TransferService(Service):
         if len(text.encode("utf-8")) > MAX_IMPORT_BYTES:
             raise DocumentError([Problem(0, f"the file is over {MAX_IMPORT_BYTES // 1_000_000} MB.")])
         config = await self.repos.guilds.get(guild_id)
-        doc = parse(text, detect_format(filename, text), default_timezone=config.timezone)
+        # Parsing a large file is CPU work: off the event loop, so the bot keeps answering meanwhile.
+        doc = await asyncio.to_thread(parse, text, detect_format(filename, text), default_timezone=config.timezone)
         return await self.apply(guild_id, actor_id, doc, dry_run=dry_run)
 
     async def apply(self, guild_id: int, actor_id: int, doc: Document, *, dry_run: bool = False) -> ImportReport:
