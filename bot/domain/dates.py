@@ -68,6 +68,11 @@ _WORDY_DATE = re.compile(
 )
 
 
+def _shown(typed: str, limit: int = 60) -> str:
+    """What a refusal quotes of the typed text: enough to recognise it, never enough to overflow a reply."""
+    return typed if len(typed) <= limit else typed[: limit - 1] + "…"
+
+
 def parse_date(text: str, *, today: date) -> date:
     """
     Read a calendar date typed by a user, in the guild's own calendar.
@@ -96,20 +101,22 @@ def parse_date(text: str, *, today: date) -> date:
     elif match := _WORDY_DATE.match(normalised):
         month_word = match["month"]
         if month_word not in _MONTHS:
-            raise InvalidInput(f"I can’t read “{typed}” as a date: “{month_word}” is not a month. Use {_DATE_FORMATS}.")
+            raise InvalidInput(
+                f"I can’t read “{_shown(typed)}” as a date: “{_shown(month_word)}” is not a month. Use {_DATE_FORMATS}."
+            )
         day, month = int(match["day"]), _MONTHS[month_word]
         year = int(match["year"]) if match["year"] else None
     else:
-        raise InvalidInput(f"I can’t read “{typed}” as a date. Use {_DATE_FORMATS}.")
+        raise InvalidInput(f"I can’t read “{_shown(typed)}” as a date. Use {_DATE_FORMATS}.")
 
     reason = _impossible_because(day, month, year)
     if reason is not None:
-        raise InvalidInput(f"“{typed}” is not a real date: {reason}.")
+        raise InvalidInput(f"“{_shown(typed)}” is not a real date: {reason}.")
 
     result = date(year, month, day) if year is not None else _next_occurrence(day, month, today)
     if weekday is not None and result.weekday() != weekday:
         raise InvalidInput(
-            f"“{typed}” doesn’t add up: {_long_date(result)} is a {calendar.day_name[result.weekday()]}, "
+            f"“{_shown(typed)}” doesn’t add up: {_long_date(result)} is a {calendar.day_name[result.weekday()]}, "
             f"not a {calendar.day_name[weekday]}."
         )
     return result
@@ -188,12 +195,12 @@ def parse_time(text: str) -> time:
             _refuse_time(typed, "an hour has only 60 minutes (:00 to :59)")
         return time(hour % 12 + (12 if match["half"] == "pm" else 0), minute)
 
-    raise InvalidInput(f"I can’t read “{typed}” as a time. {_TIME_FORMATS}.")
+    raise InvalidInput(f"I can’t read “{_shown(typed)}” as a time. {_TIME_FORMATS}.")
 
 
 def _refuse_time(typed: str, reason: str) -> NoReturn:
     """Raise InvalidInput for an impossible time."""
-    raise InvalidInput(f"“{typed}” is not a real time: {reason}. {_TIME_FORMATS}.")
+    raise InvalidInput(f"“{_shown(typed)}” is not a real time: {reason}. {_TIME_FORMATS}.")
 
 
 def default_time(kind: MilestoneKind) -> time:
@@ -282,7 +289,7 @@ def parse_timezone(name: str) -> ZoneInfo:
         close = difflib.get_close_matches(typed, _common_timezones(), n=3, cutoff=0.7)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise InvalidInput(
-            f"I don’t know the time zone “{typed}”. Use an IANA name such as Europe/London "
+            f"I don’t know the time zone “{_shown(typed)}”. Use an IANA name such as Europe/London "
             f"(the autocomplete lists them).{hint}"
         )
     return ZoneInfo(canonical)
@@ -388,28 +395,30 @@ def _parse_offset_token(token: str) -> Offset:
     """Read one offset such as ``7d`` (any case); InvalidInput naming the token as typed if it is not one."""
     match = _OFFSET_TOKEN.match(token.lower())
     if match is None:
-        raise InvalidInput(f"I can’t read “{token}” as a reminder offset. {_OFFSET_HELP}.")
+        raise InvalidInput(f"I can’t read “{_shown(token)}” as a reminder offset. {_OFFSET_HELP}.")
     digits, unit = match["amount"], match["unit"]
     if unit and unit not in _UNIT_BY_LETTER:
         raise InvalidInput(
-            f"“{token}” has an unknown unit “{unit}”: use w (weeks), d (days), h (hours) or m (minutes), "
+            f"“{_shown(token)}” has an unknown unit “{unit}”: use w (weeks), d (days), h (hours) or m (minutes), "
             f"e.g. {_OFFSET_EXAMPLE}."
         )
     if len(digits.lstrip("0")) > 9:
-        raise InvalidInput(f"“{token}” is too far before the date: at most 52 weeks (52w). {_OFFSET_HELP}.")
+        raise InvalidInput(f"“{_shown(token)}” is too far before the date: at most 52 weeks (52w). {_OFFSET_HELP}.")
     amount = int(digits)
     if amount == 0:
         return _ZERO
     if match["sign"] == "-":
         raise InvalidInput(
-            f"“{token}” is negative: offsets count back before the date, so write {amount}{unit or 'd'}. "
+            f"“{_shown(token)}” is negative: offsets count back before the date, so write {amount}{unit or 'd'}. "
             f"{_OFFSET_HELP}."
         )
     if not unit:
-        raise InvalidInput(f"“{token}” needs a unit: {amount}w, {amount}d, {amount}h or {amount}m. {_OFFSET_HELP}.")
+        raise InvalidInput(
+            f"“{_shown(token)}” needs a unit: {amount}w, {amount}d, {amount}h or {amount}m. {_OFFSET_HELP}."
+        )
     offset = Offset(amount, _UNIT_BY_LETTER[unit])
     if offset.nominal_minutes > _MAX_OFFSET_MINUTES:
-        raise InvalidInput(f"“{token}” is too far before the date: at most 52 weeks (52w). {_OFFSET_HELP}.")
+        raise InvalidInput(f"“{_shown(token)}” is too far before the date: at most 52 weeks (52w). {_OFFSET_HELP}.")
     return offset
 
 

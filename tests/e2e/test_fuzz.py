@@ -751,14 +751,6 @@ def test_every_parser_of_typed_text_answers_with_a_value_or_a_user_error(text: s
             assert not leaks(exc.message), (name, exc.message)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: bot/domain/dates.py:parse_date/parse_time/parse_timezone/_parse_offset_token quote the whole typed "
-        "text in their refusal; a 6,000-character value (Discord allows that much in an option) makes a message "
-        "no Discord reply can hold. Fix: quote at most ~100 characters (truncate(typed, 100))"
-    ),
-)
 @settings(max_examples=50, deadline=None)
 @given(text=st.sampled_from(LONG), parser=st.sampled_from(sorted(PARSERS)))
 def test_a_refusal_of_typed_text_fits_in_a_discord_message(text: str, parser: str) -> None:
