@@ -260,9 +260,14 @@ async def time_services(
 
 
 async def main(args: argparse.Namespace) -> int:
+    """Run in a temporary directory, removed afterwards (the databases take a few hundred MB)."""
+    with tempfile.TemporaryDirectory(prefix="slatebot-bench-") as tmp:
+        return await run(args, Path(tmp))
+
+
+async def run(args: argparse.Namespace, work: Path) -> int:
     quiet_logging()
     print(f"Machine: {machine()}")
-    work = Path(tempfile.mkdtemp(prefix="slatebot-bench-"))
     guild_ids = [FIRST_GUILD + i for i in range(args.guilds)]
     in_standin = guild_ids[: args.standin_guilds]
 

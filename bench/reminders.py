@@ -390,9 +390,14 @@ async def burst_runs(
 
 
 async def main(args: argparse.Namespace) -> int:
+    """Run in a temporary directory, removed afterwards (the databases take a few hundred MB)."""
+    with tempfile.TemporaryDirectory(prefix="slatebot-bench-") as tmp:
+        return await run(args, Path(tmp))
+
+
+async def run(args: argparse.Namespace, work: Path) -> int:
     quiet_logging()
     print(f"Machine: {machine()}")
-    work = Path(tempfile.mkdtemp(prefix="slatebot-bench-"))
     tpl = template(args.candidates)
     floor = args.guilds / GLOBAL_LIMIT
     missed: list[str] = []
