@@ -198,6 +198,10 @@ def resolve(
     prepared = _Query.of(query)
     if not prepared.text:
         raise InvalidInput(f"Give the name of the {what}.")
+    # The common case, a name picked from autocomplete, is an exact match: skip the costlier tiers for it.
+    exact = [item for item in items if normalise(key(item)) == prepared.text]
+    if len(exact) == 1:
+        return exact[0]
     tiers: dict[float, list[T]] = {}
     for item in items:
         score = prepared.score(key(item))
