@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from bot.domain.document import CSV_COLUMNS
 from bot.services.container import Services
 from storage.database import Database
 from tests.e2e.conftest import ACTIVIST, GUILD, ORGANISER, World, reminder_scheduler, start_world, stop_world
@@ -32,25 +33,6 @@ from tests.fakes import FakeClock
 from tests.hardening_helpers import append_report, fuzz_seed
 
 ROOT = Path(__file__).resolve().parents[1]
-CSV_COLUMNS = [
-    "record",
-    "election",
-    "seat",
-    "name",
-    "kind",
-    "value",
-    "electorate_type",
-    "electorate",
-    "places",
-    "slate",
-    "branch",
-    "job",
-    "incumbent",
-    "votes",
-    "elected",
-    "position",
-    "text",
-]
 SEATS, PER_SEAT = 300, 10
 STORAGE_MESSAGE = "read-only or the disk is full"
 APOLOGY = "Sorry, something went wrong"
