@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import WSMsgType, web
 
 from bot.standin.models import Violation
+from bot.standin.wire import Signal
 
 if TYPE_CHECKING:
     from bot.standin.server import StandIn
@@ -145,7 +146,7 @@ class Gateway:
         self.resume_count = 0
         self.connection_count = 0
         self._connections: set[web.WebSocketResponse] = set()
-        self._changed = asyncio.Event()
+        self._signal = Signal()
 
     # ------------------------------------------------------------ state queries
 
@@ -155,21 +156,11 @@ class Gateway:
         return [s for s in self.sessions.values() if s.valid and s.ready and s.conn is not None]
 
     def _notify(self) -> None:
-        self._changed.set()
-        self._changed = asyncio.Event()
+        self._signal.notify()
 
     async def wait_for(self, predicate: Callable[[], bool], timeout: float) -> bool:
         """Wait until ``predicate()`` holds after a gateway change; False on timeout."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while not predicate():
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return False
-            changed = self._changed
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), remaining)
-        return True
+        return await self._signal.wait(predicate, timeout)
 
     # ------------------------------------------------------------ dispatch
 

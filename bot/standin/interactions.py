@@ -8,8 +8,6 @@ initial response must come within 3 s of the interaction (else 404 / 10062 "Unkn
 interaction"), only once (else 400 / 40060), with a callback type that fits the interaction.
 """
 
-import asyncio
-import contextlib
 import re
 import secrets
 import time
@@ -34,7 +32,7 @@ from bot.standin.state import (
     snowflake,
     walk_components,
 )
-from bot.standin.wire import Answer, Call, DiscordError
+from bot.standin.wire import Answer, Call, DiscordError, Signal
 
 if TYPE_CHECKING:
     from bot.standin.server import StandIn
@@ -101,25 +99,15 @@ class PendingInteraction:
     modal: dict[str, Any] | None = None
     rejected: list[RecordedRequest] = field(default_factory=list)
     late: bool = False
-    _changed: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+    _signal: Signal = field(default_factory=Signal, repr=False)
 
     def notify(self) -> None:
         """Wake everyone waiting on this interaction."""
-        self._changed.set()
-        self._changed = asyncio.Event()
+        self._signal.notify()
 
     async def wait(self, predicate: Callable[[], bool], timeout: float) -> bool:
         """Wait until ``predicate()`` holds; False on timeout."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while not predicate():
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return False
-            changed = self._changed
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), remaining)
-        return True
+        return await self._signal.wait(predicate, timeout)
 
 
 class Reply:

@@ -1,5 +1,8 @@
 """The REST layer's request and answer records, and Discord's JSON error shape."""
 
+import asyncio
+import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,3 +78,28 @@ def form_errors(violations: list[Violation]) -> dict[str, Any]:
         code = "BASE_TYPE_INVALID" if violation.kind == "spec" else "LIMIT_EXCEEDED"
         node.setdefault("_errors", []).append({"code": code, "message": violation.message})
     return root
+
+
+class Signal:
+    """Wakes waiters when something changed; each waiter re-checks its own condition."""
+
+    def __init__(self) -> None:
+        self._changed = asyncio.Event()
+
+    def notify(self) -> None:
+        """Wake everyone waiting now (later waiters wait for the next change)."""
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def wait(self, predicate: Callable[[], bool], timeout: float) -> bool:
+        """Wait until ``predicate()`` holds, re-checking after each change; False on timeout."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not predicate():
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            changed = self._changed
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), remaining)
+        return True
