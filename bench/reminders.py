@@ -8,11 +8,12 @@ already in the ledger); times ``ReminderScheduler.start()``, which rebuilds ever
 Part 2, a burst: the real bot against the local Discord with 1,000 guilds, each with its reminder channel, and
 exactly one reminder per guild due at the same instant; the stand-in enforces Discord's global limit of 50
 requests a second, so posting 1,000 messages takes at least 20 s (target: within 1.1x of that floor). Run three
-ways, each on its own due instant: the scheduler's ``run_due()`` (one post after another), APScheduler firing the
-jobs itself (the production path: every due job starts at once), and ``run_due()`` with no global limit (what
-posting costs by itself). Each is checked: every reminder posted, none twice, one ledger row each.
+ways, each on its own due instant: the scheduler's ``run_due()`` (one post after another), ``run_due()`` with no
+global limit and the scheduler's pacer opened wide (what posting costs by itself), and APScheduler firing the jobs
+itself (the production path: every due job starts at once and waits its turn at the scheduler's pacer). Each is
+checked: every reminder posted, none twice, one ledger row each.
 
-    python -m bench.reminders [--guilds 1000] [--skip-burst] [--skip-startup]
+    python -m bench.reminders [--guilds 1000] [--skip-burst] [--skip-startup] [--rate 48] [--in-flight 10]
 """
 
 import argparse
@@ -41,7 +42,8 @@ from bench._common import (
 from bench._data import GuildSetup, Template, load, mark_sent, template
 from bot.domain.models import Election, GuildConfig, Milestone
 from bot.domain.reminders import Occurrence, ReminderKind, plan
-from bot.scheduling.poster import DmReport, PostFailed
+from bot.scheduling.pacing import DEFAULT_IN_FLIGHT, DEFAULT_PER_SECOND, Pacer
+from bot.scheduling.poster import DmOutcome, PostFailed
 from bot.scheduling.scheduler import ReminderScheduler
 from bot.services.container import Services
 from bot.standin import StandIn
@@ -92,8 +94,8 @@ class NoPoster:
     async def already_posted(self, occurrence: Occurrence) -> int | None:
         return None
 
-    async def send_dms(self, occurrence: Occurrence, user_ids: list[int]) -> DmReport:
-        return DmReport()
+    async def send_dm(self, occurrence: Occurrence, user_id: int) -> DmOutcome:
+        return DmOutcome.FAILED
 
 
 async def startup(work: Path, tpl: Template, count: int, repeats: int) -> tuple[list[float], int, int]:
@@ -212,20 +214,17 @@ class _SchedulerLog(logging.Handler):
 
 
 async def burst_runs(
-    work: Path, tpl: Template, count: int, timeout: float, concurrency: int, rate: float, modes: list[str]
+    work: Path, tpl: Template, count: int, timeout: float, pace: tuple[float, int], modes: list[str]
 ) -> tuple[list[Burst], dict[str, float]]:
     ids = guild_ids(count)
     db = await Database.open(work / "burst.db")
     loaded = await load(db, ids, tpl, setup={g: GuildSetup(channel_of(g), "7d,1d,0") for g in ids})
     # With the default offsets (7d, 1d, 0) every guild has one reminder at each of these instants, in this order:
-    # the ballot opens in 7 days, tomorrow, today; 7 days left to post; the ballot closes in 7 days. Each run below
-    # takes its own one (runs go in this order; APScheduler's is last, as its failed posts come back later).
+    # the ballot opens in 7 days, tomorrow, today. Each run below takes its own one, in this order.
     wanted = [
         (ReminderKind.BALLOT_OPEN, "7d"),
         (ReminderKind.BALLOT_OPEN, "1d"),
         (ReminderKind.BALLOT_OPEN, "0"),
-        (ReminderKind.POST_BY, "7d"),
-        (ReminderKind.BALLOT_CLOSE, "7d"),
     ]
     due: list[dict[str, int]] = [{} for _ in wanted]
     instants: list[datetime] = [IN_WINDOW] * len(wanted)
@@ -265,7 +264,7 @@ async def burst_runs(
     sched_log.setLevel(logging.WARNING)
     sched_log.propagate = False
     runs: list[Burst] = []
-    order = ["run_due", "unlimited", "paced", "bounded", "apscheduler"]
+    order = ["run_due", "unlimited", "apscheduler"]
     for index, mode in enumerate(order):
         if mode not in modes:  # a skipped run's reminders must not be picked up by a later run_due()
             for job_id in due[index]:
@@ -274,6 +273,8 @@ async def burst_runs(
     async def measure(burst: Burst, index: int, post: Callable[[], Awaitable[float]], wait: float) -> None:
         jobs = due[index]
         standin.global_rate_limit(per_second=GLOBAL_LIMIT if burst.limited else None)
+        # The scheduler's own pacer, at the rate under test; opened wide when Discord sets no limit.
+        scheduler.pacer = Pacer(*pace) if burst.limited else Pacer(per_second=1e9, in_flight=1)
         counter.retries = counter.gave_up = 0
         since = len(standin.requests)
         clock.set(instants[index])
@@ -308,54 +309,6 @@ async def burst_runs(
 
         await measure(burst, 1, unlimited, 5)
 
-    if "paced" in modes:
-        # The recommended change: due jobs run concurrently, at most `concurrency` at a time and started no faster
-        # than `rate` a second, just under Discord's global limit, so they (almost) never meet a 429.
-        burst = Burst(f"paced: {rate:g}/s, {concurrency} at a time", limited=True)
-        gate = asyncio.Semaphore(concurrency)
-        slot = {"next": 0.0}
-
-        async def paced_one(job_id: str) -> None:
-            async with gate:
-                now = time.monotonic()
-                wait = slot["next"] - now
-                slot["next"] = max(now, slot["next"]) + 1 / rate
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                await scheduler.run(job_id)
-
-        async def paced() -> float:
-            started = time.monotonic()
-            slot["next"] = started
-            await asyncio.gather(*(paced_one(j) for j in scheduler.pending_job_ids() if j in due[2]))
-            burst.note = (
-                f"scheduler.run() for each due job, at most {concurrency} at a time and {rate:g} starts a second; "
-                "driven by this benchmark, not the bot's code"
-            )
-            return started
-
-        await measure(burst, 2, paced, 40)
-
-    if "bounded" in modes:
-        # Concurrency alone: at most `concurrency` at a time, no pacing.
-        burst = Burst(f"{concurrency} at a time, no pacing", limited=True)
-        gate_only = asyncio.Semaphore(concurrency)
-
-        async def one(job_id: str) -> None:
-            async with gate_only:
-                await scheduler.run(job_id)
-
-        async def bounded() -> float:
-            started = time.monotonic()
-            await asyncio.gather(*(one(j) for j in scheduler.pending_job_ids() if j in due[3]))
-            burst.note = (
-                f"scheduler.run() for each due job through an asyncio.Semaphore({concurrency}); "
-                "driven by this benchmark, not the bot's code"
-            )
-            return started
-
-        await measure(burst, 3, bounded, 40)
-
     if "apscheduler" in modes:
         # Production: APScheduler holds one date job per guild for the same instant and starts them all at once.
         burst = Burst(f"APScheduler fires, {GLOBAL_LIMIT}/s global limit", limited=True)
@@ -366,14 +319,17 @@ async def burst_runs(
             assert aps is not None
             fire_at = datetime.now(UTC) + timedelta(seconds=lead)
             started = time.monotonic() + lead
-            for job_id in due[4]:
+            for job_id in due[2]:
                 aps.modify_job(job_id, next_run_time=fire_at)
-            burst.note = f"the {len(due[4]):,} date jobs moved to fire together {lead:g} s ahead"
+            burst.note = (
+                f"the {len(due[2]):,} date jobs moved to fire together {lead:g} s ahead; "
+                f"the scheduler's pacer: {pace[0]:g}/s, {pace[1]} in flight"
+            )
             return started
 
-        await measure(burst, 4, fire, lead + timeout)
-        if burst.ledger < len(due[4]):
-            burst.note += f"; {len(due[4]) - burst.ledger:,} still not posted when the benchmark stopped waiting"
+        await measure(burst, 2, fire, lead + timeout)
+        if burst.ledger < len(due[2]):
+            burst.note += f"; {len(due[2]) - burst.ledger:,} still not posted when the benchmark stopped waiting"
 
     sched_log.removeHandler(counter)
     violations = standin.clear_violations()
@@ -424,7 +380,7 @@ async def run(args: argparse.Namespace, work: Path) -> int:
 
     if not args.skip_burst:
         modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-        runs, setup = await burst_runs(work, tpl, args.guilds, args.timeout, args.concurrency, args.rate, modes)
+        runs, setup = await burst_runs(work, tpl, args.guilds, args.timeout, (args.rate, args.in_flight), modes)
         print()
         print(
             f"Burst: {args.guilds:,} guilds, one reminder each due at the same instant; the local Discord allows "
@@ -491,12 +447,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--modes",
-        default="run_due,unlimited,paced,apscheduler",
-        help="burst runs, comma-separated, of run_due, unlimited, paced, bounded, apscheduler "
-        "(default: run_due,unlimited,paced,apscheduler)",
+        default="run_due,unlimited,apscheduler",
+        help="burst runs, comma-separated, of run_due, unlimited, apscheduler (default: all three)",
     )
-    parser.add_argument("--concurrency", type=int, default=4, help="posts at a time in the paced and bounded runs")
-    parser.add_argument("--rate", type=float, default=48, help="starts a second in the paced run (default 48)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=DEFAULT_PER_SECOND,
+        help=f"the scheduler's pacer: requests a second (default {DEFAULT_PER_SECOND:g}, the bot's)",
+    )
+    parser.add_argument(
+        "--in-flight",
+        type=int,
+        default=DEFAULT_IN_FLIGHT,
+        help=f"the scheduler's pacer: requests at a time (default {DEFAULT_IN_FLIGHT}, the bot's)",
+    )
     parser.add_argument("--skip-startup", action="store_true", help="only the burst")
     parser.add_argument("--skip-burst", action="store_true", help="only the start-up rebuild")
     return parser.parse_args(argv)

@@ -22,7 +22,7 @@ from bot.domain.models import Election, GuildConfig
 from bot.domain.reminders import REMINDED_MILESTONES, Occurrence, headline, one_line_advice
 from bot.domain.text import plain, truncate
 from bot.errors import NotFound
-from bot.scheduling.poster import DmReport, PostFailed
+from bot.scheduling.poster import DmOutcome, PostFailed
 from bot.scheduling.scheduler import ReminderScheduler
 from bot.services.changes import TimetableChanged
 from cogs._common import guild_id, services
@@ -271,28 +271,25 @@ class DiscordReminderPoster:
             log.warning("Could not read the reminder channel's history for %s", occurrence.job_id, exc_info=True)
         return None
 
-    async def send_dms(self, occurrence: Occurrence, user_ids: list[int]) -> DmReport:
-        """DM each subscriber; a member with DMs closed is counted and skipped."""
+    async def send_dm(self, occurrence: Occurrence, user_id: int) -> DmOutcome:
+        """DM one subscriber; a member with DMs closed is reported and skipped."""
         config = await self.bot.services.reminders.config(occurrence.guild_id)
         zone = ZoneInfo(config.timezone)
         posted_at = self.bot.services.clock.now()
-        sent = closed = failed = 0
-        for user_id in user_ids:
-            try:
-                user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-                await user.send(
-                    content=headline(occurrence, zone, posted_at),
-                    embed=reminder_embed(occurrence, zone, late=False, posted_at=posted_at),
-                    allowed_mentions=discord.AllowedMentions.none(),
-                )
-                sent += 1
-            except discord.Forbidden:
-                closed += 1
-                log.info("Subscriber %s has DMs closed; skipped", user_id)
-            except discord.HTTPException:
-                failed += 1
-                log.warning("Could not DM subscriber %s", user_id, exc_info=True)
-        return DmReport(sent, closed, failed)
+        try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            await user.send(
+                content=headline(occurrence, zone, posted_at),
+                embed=reminder_embed(occurrence, zone, late=False, posted_at=posted_at),
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.Forbidden:
+            log.info("Subscriber %s has DMs closed; skipped", user_id)
+            return DmOutcome.CLOSED
+        except (discord.HTTPException, TimeoutError, OSError):
+            log.warning("Could not DM subscriber %s", user_id, exc_info=True)
+            return DmOutcome.FAILED
+        return DmOutcome.SENT
 
 
 class Reminders(commands.Cog):

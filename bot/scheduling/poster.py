@@ -1,6 +1,7 @@
 """What the scheduler needs from the Discord side, without importing APScheduler (cogs implement this)."""
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Protocol
 
 from bot.domain.reminders import Occurrence
@@ -14,17 +15,35 @@ class PostFailed(Exception):
         self.permanent = permanent
 
 
+class DmOutcome(Enum):
+    """How one subscriber DM went."""
+
+    SENT = "sent"
+    CLOSED = "closed"  # the member does not take DMs from the bot: skipped, never fatal
+    FAILED = "failed"
+
+
 @dataclass(frozen=True, slots=True)
 class DmReport:
-    """How the subscriber DMs went."""
+    """How a reminder's subscriber DMs went, counted."""
 
     sent: int = 0
     closed: int = 0
     failed: int = 0
 
+    @classmethod
+    def of(cls, outcomes: list[DmOutcome]) -> "DmReport":
+        """Count a list of outcomes."""
+        return cls(*(outcomes.count(kind) for kind in (DmOutcome.SENT, DmOutcome.CLOSED, DmOutcome.FAILED)))
+
 
 class ReminderPoster(Protocol):
-    """The Discord side: posts a reminder, finds one already posted, DMs subscribers."""
+    """
+    The Discord side: posts a reminder, finds one already posted, DMs one subscriber.
+
+    Each call makes about one request to Discord (a DM two: open the DM channel, then send), so the scheduler can
+    pace the calls under Discord's global limit.
+    """
 
     async def post(self, occurrence: Occurrence, *, late: bool) -> int:
         """Post in the guild's reminder channel; return the message id or raise :class:`PostFailed`."""
@@ -34,6 +53,6 @@ class ReminderPoster(Protocol):
         """The id of a message in the channel already carrying this reminder, if any."""
         ...
 
-    async def send_dms(self, occurrence: Occurrence, user_ids: list[int]) -> DmReport:
-        """DM the reminder to subscribers; a closed DM is counted, never fatal."""
+    async def send_dm(self, occurrence: Occurrence, user_id: int) -> DmOutcome:
+        """DM the reminder to one subscriber; a closed DM is reported, never raised."""
         ...

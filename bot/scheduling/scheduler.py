@@ -17,11 +17,17 @@ Exactly once, as members see it:
 
 ``misfire_grace_time=None`` with ``coalesce=True``: a job delayed by a busy loop still runs once, however late,
 because the runner itself decides (from the database) whether it is still wanted.
+
+Many guilds' reminders fall due in the same minute (every branch of a union follows the same national
+timetable). APScheduler starts all their jobs at once; each then waits for its turn at a :class:`Pacer`, which
+spaces the requests just under Discord's global limit of 50 a second. Stopping refuses the turns not yet granted:
+those reminders stay unsent in the database and are caught up at the next start.
 """
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
@@ -30,9 +36,10 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock
-from bot.domain.reminders import Occurrence
+from bot.domain.reminders import Occurrence, Triage
 from bot.scheduling import jobs
-from bot.scheduling.poster import PostFailed, ReminderPoster
+from bot.scheduling.pacing import DEFAULT_IN_FLIGHT, DEFAULT_PER_SECOND, Pacer, PacerClosed
+from bot.scheduling.poster import DmReport, PostFailed, ReminderPoster
 from bot.services.changes import TimetableChanged
 from bot.services.reminders import ReminderService
 
@@ -42,17 +49,30 @@ log = logging.getLogger(__name__)
 RETRY_DELAYS = (30.0, 120.0, 600.0)
 #: A reminder that fires this much after its time counts as late (and is checked against the channel first).
 LATE_AFTER = timedelta(minutes=1)
+#: Requests a subscriber DM costs: opening the DM channel, then the message.
+DM_COST = 2
 
 
 class ReminderScheduler:
     """Keeps APScheduler's jobs in step with the database and posts reminders when they fire."""
 
-    def __init__(self, reminders: ReminderService, poster: ReminderPoster, clock: Clock) -> None:
+    def __init__(
+        self,
+        reminders: ReminderService,
+        poster: ReminderPoster,
+        clock: Clock,
+        *,
+        per_second: float = DEFAULT_PER_SECOND,
+        in_flight: int = DEFAULT_IN_FLIGHT,
+    ) -> None:
         self.reminders = reminders
         self.poster = poster
         self.clock = clock
+        self._pace = (per_second, in_flight)
+        self.pacer = Pacer(per_second, in_flight)
         self._scheduler: AsyncIOScheduler | None = None
         self._planned: dict[str, Occurrence] = {}
+        self._by_guild: dict[int, set[str]] = {}
         self._running: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._attempts: dict[str, int] = {}
@@ -61,27 +81,33 @@ class ReminderScheduler:
 
     async def start(self) -> None:
         """Start APScheduler inside the running loop and build every guild's jobs from the database."""
+        self.pacer = Pacer(*self._pace)
         self._scheduler = AsyncIOScheduler(
             timezone=UTC,
             executors={"default": AsyncIOExecutor()},
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
         )
-        self._scheduler.start()
+        # Paused while the jobs go in: a running scheduler re-examines its whole job list after every add_job.
+        self._scheduler.start(paused=True)
         jobs.install(self.run)
-        started = self.clock.now()
-        guilds = await self.reminders.guilds()
-        for guild_id in guilds:
-            await self.resync(guild_id, catch_up=True)
+        started = time.perf_counter()
+        try:
+            everything = await self.reminders.triage_all()
+            for guild_id, triaged in everything.items():
+                await self._apply(guild_id, triaged, catch_up=True)
+        finally:
+            self._scheduler.resume()
         log.info(
             "Reminder schedule rebuilt: %d pending for %d guild(s) in %.2f s",
             len(self._planned),
-            len(guilds),
-            (self.clock.now() - started).total_seconds(),
+            len(everything),
+            time.perf_counter() - started,
         )
 
     async def stop(self) -> None:
-        """Stop APScheduler and wait for reminders being posted right now."""
+        """Stop APScheduler and wait for reminders being posted right now; those still waiting stay pending."""
         jobs.install(None)
+        self.pacer.close()
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
@@ -105,8 +131,10 @@ class ReminderScheduler:
         change: reminders turned on mid-campaign, a date moved) missed reminders are recorded as skipped, not
         posted: the "date changed" notice covers a move. Reminders whose date has passed are skipped and logged.
         """
-        triaged = await self.reminders.triage(guild_id)
-        for job_id in [j for j in self._planned if _guild(j) == guild_id]:
+        await self._apply(guild_id, await self.reminders.triage(guild_id), catch_up=catch_up)
+
+    async def _apply(self, guild_id: int, triaged: Triage, *, catch_up: bool) -> None:
+        for job_id in list(self._by_guild.get(guild_id, ())):
             self._unschedule(job_id)
         for occurrence in triaged.expired:
             log.info("Skipping reminder %s: its date passed while it was pending", occurrence.job_id)
@@ -122,6 +150,7 @@ class ReminderScheduler:
 
     def _schedule(self, occurrence: Occurrence, when: datetime) -> None:
         self._planned[occurrence.job_id] = occurrence
+        self._by_guild.setdefault(occurrence.guild_id, set()).add(occurrence.job_id)
         if self._scheduler is None:
             return
         # Jobs run on the real clock; the service clock may be a test's, so keep the same distance from "now".
@@ -137,15 +166,22 @@ class ReminderScheduler:
         )
 
     def _unschedule(self, job_id: str) -> None:
-        self._planned.pop(job_id, None)
+        occurrence = self._planned.pop(job_id, None)
+        if occurrence is not None:
+            guild_jobs = self._by_guild.get(occurrence.guild_id)
+            if guild_jobs is not None:
+                guild_jobs.discard(job_id)
+                if not guild_jobs:
+                    del self._by_guild[occurrence.guild_id]
         if self._scheduler is not None:
             with contextlib.suppress(JobLookupError):
                 self._scheduler.remove_job(job_id)
 
     def pending_job_ids(self, guild_id: int | None = None) -> list[str]:
         """Job ids waiting to run, by time (all guilds, or one)."""
-        planned = sorted(self._planned.values(), key=lambda o: (o.run_at, o.job_id))
-        return [o.job_id for o in planned if guild_id is None or o.guild_id == guild_id]
+        ids = self._planned if guild_id is None else self._by_guild.get(guild_id, ())
+        planned = sorted((self._planned[j] for j in ids), key=lambda o: (o.run_at, o.job_id))
+        return [o.job_id for o in planned]
 
     def scheduled_in_apscheduler(self) -> list[str]:
         """The job ids APScheduler itself holds (for tests that check the facade and the library agree)."""
@@ -173,6 +209,8 @@ class ReminderScheduler:
             self._tasks.add(task)
         try:
             await asyncio.shield(self._post(job_id))
+        except PacerClosed:
+            log.info("Reminder %s not posted before the scheduler stopped; it stays pending", job_id)
         except Exception:
             log.exception("Reminder %s failed", job_id)
         finally:
@@ -182,36 +220,55 @@ class ReminderScheduler:
 
     async def _post(self, job_id: str) -> None:
         self._unschedule(job_id)
-        occurrence = await self.reminders.find(job_id)
-        if occurrence is None:
-            log.info("Reminder %s is no longer wanted (date moved, election removed or reminders off)", job_id)
-            return
-        if await self.reminders.is_sent(job_id):
-            return
-        late = self.clock.now() - occurrence.run_at > LATE_AFTER
-        if late:
-            existing = await self.poster.already_posted(occurrence)
-            if existing is not None:
-                log.info("Reminder %s was already in the channel (message %s); recording it", job_id, existing)
-                await self.reminders.mark_sent(job_id, existing, late=True)
+        async with self.pacer.slot():
+            occurrence = await self.reminders.find(job_id)
+            if occurrence is None:
+                log.info("Reminder %s is no longer wanted (date moved, election removed or reminders off)", job_id)
                 return
-        try:
-            message_id = await self.poster.post(occurrence, late=late)
-        except PostFailed as exc:
-            self._after_failure(occurrence, exc)
-            return
-        await self.reminders.mark_sent(job_id, message_id, late=late)
+            if await self.reminders.is_sent(job_id):
+                return
+            late = self.clock.now() - occurrence.run_at > LATE_AFTER
+            if late:
+                existing = await self.poster.already_posted(occurrence)
+                if existing is not None:
+                    log.info("Reminder %s was already in the channel (message %s); recording it", job_id, existing)
+                    await self.reminders.mark_sent(job_id, existing, late=True)
+                    return
+                await self.pacer.turn()
+            try:
+                message_id = await self.poster.post(occurrence, late=late)
+            except PostFailed as exc:
+                self._after_failure(occurrence, exc)
+                return
+            await self.reminders.mark_sent(job_id, message_id, late=late)
         self._attempts.pop(job_id, None)
+        await self._send_dms(occurrence)
+
+    async def _send_dms(self, occurrence: Occurrence) -> None:
+        """DM each subscriber, one paced request pair at a time; the post itself is already recorded."""
         subscribers = await self.reminders.subscribers(occurrence.guild_id)
-        if subscribers:
-            report = await self.poster.send_dms(occurrence, subscribers)
-            log.info(
-                "Reminder %s DMed: %d sent, %d closed DMs skipped, %d failed",
-                job_id,
-                report.sent,
-                report.closed,
-                report.failed,
+        if not subscribers:
+            return
+        outcomes = []
+        try:
+            for user_id in subscribers:
+                async with self.pacer.slot(DM_COST):
+                    outcomes.append(await self.poster.send_dm(occurrence, user_id))
+        except PacerClosed:
+            log.warning(
+                "Reminder %s: stopping with %d of %d subscriber DMs not sent",
+                occurrence.job_id,
+                len(subscribers) - len(outcomes),
+                len(subscribers),
             )
+        report = DmReport.of(outcomes)
+        log.info(
+            "Reminder %s DMed: %d sent, %d closed DMs skipped, %d failed",
+            occurrence.job_id,
+            report.sent,
+            report.closed,
+            report.failed,
+        )
 
     def _after_failure(self, occurrence: Occurrence, exc: PostFailed) -> None:
         if exc.permanent:
@@ -225,10 +282,6 @@ class ReminderScheduler:
         delay = RETRY_DELAYS[attempt]
         log.warning("Reminder %s failed (%s); trying again in %.0f s", occurrence.job_id, exc, delay)
         self._schedule(occurrence, self.clock.now() + timedelta(seconds=delay))
-
-
-def _guild(job_id: str) -> int:
-    return int(job_id.split(":", 1)[0])
 
 
 def _date_key(occurrence: Occurrence) -> tuple[int, str, datetime]:

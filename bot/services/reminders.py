@@ -45,11 +45,25 @@ class ReminderService(Service):
         sent = await self.repos.ledger.sent_ids(guild_id)
         return triage(occurrences, sent, self.clock.now())
 
-    async def guilds(self) -> list[int]:
-        """Every guild that may have reminders (it has settings and dated milestones)."""
-        with_settings = set(await self.repos.guilds.guild_ids())
-        with_dates = set(await self.repos.elections.guilds_with_timetables())
-        return sorted(with_settings & with_dates)
+    async def triage_all(self) -> dict[int, Triage]:
+        """
+        :meth:`triage` for every guild with settings and elections, by guild id.
+
+        Reads the whole database in four queries rather than five a guild: the scheduler's start-up.
+        """
+        configs = await self.repos.guilds.all_configs()
+        elections = await self.repos.elections.by_guild()
+        finished = await self.repos.events.finished_elections_by_guild()
+        sent = await self.repos.ledger.sent_ids_by_guild()
+        now = self.clock.now()
+        return {
+            guild_id: triage(
+                plan(configs[guild_id], elections[guild_id], finished=finished.get(guild_id, set())),
+                sent.get(guild_id, set()),
+                now,
+            )
+            for guild_id in sorted(configs.keys() & elections.keys())
+        }
 
     async def find(self, job_id: str) -> Occurrence | None:
         """The occurrence a job id names, if the timetable still calls for it (a moved date drops it)."""

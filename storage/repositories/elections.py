@@ -1,6 +1,9 @@
 """Elections and their timetables."""
 
+from collections.abc import Sequence
 from datetime import datetime
+
+import aiosqlite
 
 from bot.domain.enums import MilestoneKind
 from bot.domain.models import Election, Milestone
@@ -8,9 +11,11 @@ from bot.domain.text import normalise
 from storage import _rows
 from storage.database import Database
 
+_LIST_ALL = "SELECT id, guild_id, name, description FROM elections ORDER BY guild_id, id"
 _LIST = "SELECT id, guild_id, name, description FROM elections WHERE guild_id = ? ORDER BY id"
 _GET = "SELECT id, guild_id, name, description FROM elections WHERE guild_id = ? AND id = ?"
 _BY_KEY = "SELECT id, guild_id, name, description FROM elections WHERE guild_id = ? AND name_key = ?"
+_MILESTONES_ALL = "SELECT election_id, kind, at FROM milestones ORDER BY at"
 _MILESTONES = "SELECT election_id, kind, at FROM milestones WHERE guild_id = ? ORDER BY at"
 _MILESTONES_OF = "SELECT election_id, kind, at FROM milestones WHERE guild_id = ? AND election_id = ? ORDER BY at"
 _INSERT = "INSERT INTO elections (guild_id, name, name_key, description) VALUES (?, ?, ?, ?)"
@@ -24,7 +29,6 @@ SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM elections WHERE id = ? AND guild_i
 ON CONFLICT (election_id, kind) DO UPDATE SET at = excluded.at WHERE milestones.guild_id = excluded.guild_id
 """
 _CLEAR_MILESTONE = "DELETE FROM milestones WHERE guild_id = ? AND election_id = ? AND kind = ?"
-_ALL_GUILDS_WITH_MILESTONES = "SELECT DISTINCT guild_id FROM milestones ORDER BY guild_id"
 
 
 class ElectionRepository:
@@ -37,19 +41,16 @@ class ElectionRepository:
         """Every election of the guild, oldest first, with timetables."""
         rows = await self._db.fetch_all(_LIST, (guild_id,))
         milestones = await self._db.fetch_all(_MILESTONES, (guild_id,))
-        by_election: dict[int, list[Milestone]] = {}
-        for m in milestones:
-            by_election.setdefault(m["election_id"], []).append(_rows.milestone(m))
-        return [
-            Election(
-                id=r["id"],
-                guild_id=r["guild_id"],
-                name=r["name"],
-                description=r["description"],
-                timetable=tuple(by_election.get(r["id"], ())),
-            )
-            for r in rows
-        ]
+        return _with_timetables(rows, milestones)
+
+    async def by_guild(self) -> dict[int, list[Election]]:
+        """Every guild's elections with timetables, by guild id (the scheduler's start-up reads them in one go)."""
+        grouped: dict[int, list[Election]] = {}
+        rows = await self._db.fetch_all(_LIST_ALL)
+        milestones = await self._db.fetch_all(_MILESTONES_ALL)
+        for election in _with_timetables(rows, milestones):
+            grouped.setdefault(election.guild_id, []).append(election)
+        return grouped
 
     async def get(self, guild_id: int, election_id: int) -> Election | None:
         """One election by id, or ``None`` (also when it belongs to another guild)."""
@@ -102,6 +103,19 @@ class ElectionRepository:
         """Remove one milestone's date; returns rows deleted."""
         return await self._db.execute(_CLEAR_MILESTONE, (guild_id, election_id, kind.value))
 
-    async def guilds_with_timetables(self) -> list[int]:
-        """Every guild with at least one dated milestone (for rebuilding the reminder schedule)."""
-        return [row[0] for row in await self._db.fetch_all(_ALL_GUILDS_WITH_MILESTONES)]
+
+def _with_timetables(rows: Sequence[aiosqlite.Row], milestones: Sequence[aiosqlite.Row]) -> list[Election]:
+    """Elections from their rows, each with its milestones (given in date order)."""
+    by_election: dict[int, list[Milestone]] = {}
+    for m in milestones:
+        by_election.setdefault(m["election_id"], []).append(_rows.milestone(m))
+    return [
+        Election(
+            id=r["id"],
+            guild_id=r["guild_id"],
+            name=r["name"],
+            description=r["description"],
+            timetable=tuple(by_election.get(r["id"], ())),
+        )
+        for r in rows
+    ]

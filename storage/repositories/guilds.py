@@ -4,11 +4,11 @@ from bot.domain.models import GuildConfig
 from storage import _rows
 from storage.database import Database
 
-_SELECT = """
+_SELECT_ALL = """
 SELECT g.*, s.name AS slate
 FROM guilds AS g LEFT JOIN slates AS s ON s.id = g.slate_id AND s.guild_id = g.guild_id
-WHERE g.guild_id = ?
 """
+_SELECT = _SELECT_ALL + "WHERE g.guild_id = ?"
 _ENSURE = "INSERT INTO guilds (guild_id, timezone) VALUES (?, ?) ON CONFLICT (guild_id) DO NOTHING"
 _UPDATABLE = frozenset(
     {
@@ -24,7 +24,6 @@ _UPDATABLE = frozenset(
     }
 )
 _DELETE = "DELETE FROM guilds WHERE guild_id = ?"
-_ALL_IDS = "SELECT guild_id FROM guilds ORDER BY guild_id"
 
 
 class GuildRepository:
@@ -53,9 +52,9 @@ class GuildRepository:
             await self._db.execute(f"UPDATE guilds SET {column} = ? WHERE guild_id = ?", (value, guild_id))  # noqa: S608
         return await self.get(guild_id)
 
-    async def guild_ids(self) -> list[int]:
-        """Every guild with stored settings."""
-        return [row[0] for row in await self._db.fetch_all(_ALL_IDS)]
+    async def all_configs(self) -> dict[int, GuildConfig]:
+        """Every stored guild's settings, by guild id (the scheduler's start-up reads them in one go)."""
+        return {row["guild_id"]: _rows.guild_config(row) for row in await self._db.fetch_all(_SELECT_ALL)}
 
     async def delete(self, guild_id: int) -> None:
         """Forget the guild's settings."""

@@ -7,6 +7,7 @@ from storage import _rows
 from storage.database import Database
 
 _SENT_IDS = "SELECT job_id FROM reminders_sent WHERE guild_id = ?"
+_ALL_SENT_IDS = "SELECT guild_id, job_id FROM reminders_sent"
 _SENT = "SELECT * FROM reminders_sent WHERE guild_id = ? AND job_id = ?"
 _MARK = """
 INSERT INTO reminders_sent (guild_id, job_id, sent_at, message_id, late) VALUES (?, ?, ?, ?, ?)
@@ -30,6 +31,13 @@ class ReminderLedger:
     async def sent_ids(self, guild_id: int) -> set[str]:
         """Every job id already posted in the guild."""
         return {r[0] for r in await self._db.fetch_all(_SENT_IDS, (guild_id,))}
+
+    async def sent_ids_by_guild(self) -> dict[int, set[str]]:
+        """Every guild's posted job ids, by guild id (the scheduler's start-up reads them in one go)."""
+        grouped: dict[int, set[str]] = {}
+        for guild_id, job_id in await self._db.fetch_all(_ALL_SENT_IDS):
+            grouped.setdefault(guild_id, set()).add(job_id)
+        return grouped
 
     async def get(self, guild_id: int, job_id: str) -> SentReminder | None:
         """The ledger row for one job id."""
@@ -83,10 +91,11 @@ SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM elections WHERE id = ? AND guild_id =
 ON CONFLICT (election_id) DO UPDATE SET event_id = excluded.event_id WHERE scheduled_events.guild_id = excluded.guild_id
 """
 _UNLINK_EVENT = "DELETE FROM scheduled_events WHERE guild_id = ? AND event_id = ?"
-_FINISHED = """
-SELECT DISTINCT s.election_id FROM results AS r JOIN candidates AS c ON c.id = r.candidate_id
-JOIN seats AS s ON s.id = c.seat_id WHERE r.guild_id = ?
+_ALL_FINISHED = """
+SELECT DISTINCT r.guild_id, s.election_id FROM results AS r JOIN candidates AS c ON c.id = r.candidate_id
+JOIN seats AS s ON s.id = c.seat_id
 """
+_FINISHED = _ALL_FINISHED + "WHERE r.guild_id = ?"
 
 
 class EventLinkRepository:
@@ -109,4 +118,11 @@ class EventLinkRepository:
 
     async def finished_elections(self, guild_id: int) -> set[int]:
         """Elections with any recorded result: their reminders stop."""
-        return {r[0] for r in await self._db.fetch_all(_FINISHED, (guild_id,))}
+        return {r[1] for r in await self._db.fetch_all(_FINISHED, (guild_id,))}
+
+    async def finished_elections_by_guild(self) -> dict[int, set[int]]:
+        """Every guild's elections with a recorded result, by guild id."""
+        grouped: dict[int, set[int]] = {}
+        for guild_id, election_id in await self._db.fetch_all(_ALL_FINISHED):
+            grouped.setdefault(guild_id, set()).add(election_id)
+        return grouped

@@ -64,7 +64,7 @@ async def test_guild_settings_update_creates_the_row_and_round_trips(repos: Repo
     )
     assert updated.reminder_offsets == "7d,1d,0"
     assert updated.reminders_enabled is True
-    assert await repos.guilds.guild_ids() == [GUILD]
+    assert await repos.guilds.all_configs() == {GUILD: updated}
 
 
 async def test_guild_settings_refuse_unknown_columns(repos: Repositories) -> None:
@@ -102,7 +102,7 @@ async def test_election_timetable_round_trips_in_utc(repos: Repositories) -> Non
     assert (await repos.elections.get(GUILD, election.id)).at(MilestoneKind.BALLOT_OPEN) == AT.replace(hour=9)
     assert await repos.elections.clear_milestone(GUILD, election.id, MilestoneKind.BALLOT_OPEN) == 1
     assert (await repos.elections.get(GUILD, election.id)).at(MilestoneKind.BALLOT_OPEN) is None
-    assert await repos.elections.guilds_with_timetables() == [GUILD]
+    assert await repos.elections.by_guild() == {GUILD: [await repos.elections.get(GUILD, election.id)]}
 
 
 async def test_naive_datetimes_are_never_stored(repos: Repositories) -> None:

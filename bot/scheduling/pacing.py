@@ -1,0 +1,94 @@
+"""
+Spacing reminder traffic under Discord's global rate limit.
+
+Discord lets a bot make 50 requests a second across all routes. When 1,000 guilds' reminders fall due in the same
+minute, APScheduler starts all 1,000 jobs at once; left alone they would all hit Discord together, most would be
+refused with a global 429, and discord.py's five tries would run out long before the queue drains. The
+:class:`Pacer` hands out *turns* instead: requests start one after another, ``1 / per_second`` apart (never less
+than three quarters of that, however late the event loop wakes, so a stall cannot release a burst), with at most
+``in_flight`` of them outstanding at once (so a slow Discord cannot pile up thousands of open requests).
+
+It paces only what the scheduler sends; a 429 that still comes (other traffic, a smaller limit) is handled by
+discord.py's own retry as before.
+"""
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+#: Just under Discord's 50 a second, leaving room for the rest of the bot's traffic.
+DEFAULT_PER_SECOND = 48.0
+#: Enough to keep ``per_second`` going against Discord's usual 100-200 ms a request.
+DEFAULT_IN_FLIGHT = 10
+
+
+class PacerClosed(Exception):
+    """The pacer was closed (the bot is stopping) before this request's turn came."""
+
+
+class Pacer:
+    """Turns for outgoing requests: no faster than ``per_second`` and at most ``in_flight`` at a time."""
+
+    def __init__(
+        self,
+        per_second: float = DEFAULT_PER_SECOND,
+        in_flight: int = DEFAULT_IN_FLIGHT,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        if per_second <= 0 or in_flight < 1:
+            msg = f"a pacer needs a positive rate and at least one request in flight (got {per_second}, {in_flight})"
+            raise ValueError(msg)
+        self.interval = 1.0 / per_second
+        self.in_flight = in_flight
+        self._clock = clock
+        self._sleep = sleep
+        self._gate = asyncio.Semaphore(in_flight)
+        self._turns = asyncio.Lock()
+        self._free_at: float | None = None
+        self._closed = False
+        self.granted = 0
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed
+
+    def close(self) -> None:
+        """Refuse every turn not yet granted (those waiting raise :class:`PacerClosed`); requests under way finish."""
+        self._closed = True
+
+    @asynccontextmanager
+    async def slot(self, cost: int = 1) -> AsyncIterator[None]:
+        """
+        Hold one of the ``in_flight`` places and wait for a turn worth ``cost`` requests.
+
+        ``cost`` is how many requests the body is expected to make: the next turn is granted ``cost`` intervals
+        after this one.
+        """
+        async with self._gate:
+            await self.turn(cost)
+            yield
+
+    async def turn(self, cost: int = 1) -> None:
+        """Wait until a request may start (first come, first served); raise :class:`PacerClosed` once closed."""
+        async with self._turns:
+            self._refuse_if_closed()
+            now = self._clock()
+            if self._free_at is not None and self._free_at > now:
+                await self._sleep(self._free_at - now)
+                self._refuse_if_closed()
+                now = self._clock()
+            # Count the next turn from when this one was due, not from when the loop got round to it, so sleep's
+            # overshoot does not add up over a long queue; but never from further back than a quarter interval, so
+            # a stalled loop cannot release a burst.
+            start = now if self._free_at is None else max(self._free_at, now - self.interval / 4)
+            self._free_at = start + max(1, cost) * self.interval
+            self.granted += 1
+
+    def _refuse_if_closed(self) -> None:
+        if self._closed:
+            msg = "the reminder scheduler is stopping"
+            raise PacerClosed(msg)
