@@ -13,6 +13,7 @@ discord.py's own retry as before.
 """
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -36,7 +37,7 @@ class Pacer:
         in_flight: int = DEFAULT_IN_FLIGHT,
         *,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
     ) -> None:
         if per_second <= 0 or in_flight < 1:
             msg = f"a pacer needs a positive rate and at least one request in flight (got {per_second}, {in_flight})"
@@ -44,7 +45,8 @@ class Pacer:
         self.interval = 1.0 / per_second
         self.in_flight = in_flight
         self._clock = clock
-        self._sleep = sleep
+        self._sleep = sleep or self._sleep_unless_closed
+        self._closing = asyncio.Event()
         self._gate = asyncio.Semaphore(in_flight)
         self._turns = asyncio.Lock()
         self._free_at: float | None = None
@@ -59,6 +61,7 @@ class Pacer:
     def close(self) -> None:
         """Refuse every turn not yet granted (those waiting raise :class:`PacerClosed`); requests under way finish."""
         self._closed = True
+        self._closing.set()
 
     @asynccontextmanager
     async def slot(self, cost: int = 1) -> AsyncIterator[None]:
@@ -87,6 +90,10 @@ class Pacer:
             start = now if self._free_at is None else max(self._free_at, now - self.interval / 4)
             self._free_at = start + max(1, cost) * self.interval
             self.granted += 1
+
+    async def _sleep_unless_closed(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._closing.wait(), seconds)
 
     def _refuse_if_closed(self) -> None:
         if self._closed:

@@ -1,14 +1,17 @@
 """Ballot reminders through the local Discord, with a clock the tests control and real APScheduler jobs."""
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import pytest_asyncio
 
 from bot.domain.enums import MilestoneKind
+from bot.scheduling.pacing import Pacer
 from tests.e2e.conftest import (
     ACTIVIST,
     GUILD,
@@ -121,6 +124,45 @@ async def test_restart_in_the_ballot_window_repeats_nothing(live: Live) -> None:
     assert reminder_scheduler(live.world).pending_job_ids(GUILD) == pending_before
     assert await reminder_scheduler(live.world).run_due() == []
     assert len(live.posts) == 1
+
+
+async def test_stopping_leaves_reminders_still_waiting_for_a_turn_to_the_next_start(
+    live: Live, caplog: pytest.LogCaptureFixture
+) -> None:
+    """
+    Two reminders fall due together; the first is posted, the second waits for its turn at the pacer when the bot
+    stops. It is not lost and not doubled: the next start posts it once, and the first is not repeated.
+    """
+    services = live.world.services
+    await services.elections.add(GUILD, ORGANISER, "Young Members 2025")
+    await services.elections.set_date(GUILD, ORGANISER, "Young Members 2025", MilestoneKind.BALLOT_OPEN, "2025-04-21")
+    await live.configure(OPEN - timedelta(days=1, minutes=1))
+    scheduler = reminder_scheduler(live.world)
+    scheduler.pacer = Pacer(per_second=0.1, in_flight=1)  # the second turn is ten seconds off
+    live.world.clock.set(OPEN - timedelta(days=1))
+    due = [j for j in scheduler.pending_job_ids(GUILD) if j.endswith(f":ballot_open:{int(OPEN.timestamp())}:1d")]
+    assert len(due) == 2, "one 1-day reminder for each election, due at the same instant"
+    runs = [asyncio.create_task(scheduler.run(job)) for job in due]
+    for _ in range(200):
+        if live.posts:
+            break
+        await asyncio.sleep(0.02)
+    assert len(live.posts) == 1
+    [first_ref] = [post["embeds"][0]["footer"]["text"].rpartition("ref ")[2] for post in live.posts]
+    with caplog.at_level(logging.INFO, logger="bot.scheduling.scheduler"):
+        await live.restart()
+        await asyncio.gather(*runs)
+    [waiting] = [job for job in due if job != first_ref]
+    assert f"Reminder {waiting} not posted before the scheduler stopped; it stays pending" in caplog.messages
+    for _ in range(200):
+        if len(live.posts) == 2:
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.2)
+    refs = [post["embeds"][0]["footer"]["text"].rpartition("ref ")[2] for post in live.posts]
+    assert sorted(refs) == sorted(due), "each reminder posted exactly once across the restart"
+    assert all([await live.world.services.reminders.is_sent(job) for job in due])
+    assert not set(due) & set(reminder_scheduler(live.world).pending_job_ids(GUILD))
 
 
 async def test_downtime_catch_up_posts_once_late_and_skips_past_dates(live: Live) -> None:
