@@ -113,12 +113,33 @@ class _Query:
         return max(whole, total / len(self.words))
 
 
+@lru_cache(maxsize=16384)
+def _char_counts(text: str) -> dict[str, int]:
+    """How often each character occurs in ``text`` (cached: name words recur across queries; never mutated)."""
+    counts: dict[str, int] = {}
+    for char in text:
+        counts[char] = counts.get(char, 0) + 1
+    return counts
+
+
 def _ratio(a: str, b: str) -> float:
-    """Return difflib's ratio, skipping the full computation when its cheap upper bounds already rule a match out."""
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
+    """
+    Return difflib's ratio when it can reach ``FUZZY_THRESHOLD``, else 0.
+
+    difflib's two cheap upper bounds come first, computed here without building a ``SequenceMatcher`` (which
+    indexes ``b`` before it can answer either): the lengths (``real_quick_ratio``), then the characters in
+    common, counted as multisets (``quick_ratio``). Most names fail one of them for a short query.
+    """
+    total = len(a) + len(b)
+    if not total:
+        return 1.0
+    if 2.0 * min(len(a), len(b)) / total < FUZZY_THRESHOLD:
         return 0.0
-    return matcher.ratio()
+    fewer, more = sorted((_char_counts(a), _char_counts(b)), key=len)
+    common = sum(min(count, more.get(char, 0)) for char, count in fewer.items())
+    if 2.0 * common / total < FUZZY_THRESHOLD:
+        return 0.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def match_score(query: str, name: str) -> float | None:
