@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import discord.http
+from pydantic import SecretStr
 
 from bot.app import SlateBot
 from bot.endpoint import point_discord_at, reset_discord_endpoints
@@ -107,7 +108,7 @@ async def start_slatebot(
     services = Services.build(db, clock)
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
-        discord_token=standin.token,
+        discord_token=SecretStr(standin.token),
         discord_api_base=standin.api_base,
     )
     bot = SlateBot(settings, services, guild_ready_timeout=0.5)

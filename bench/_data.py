@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from bot.domain.document import parse
+from bot.domain.document import CandidateRecord, parse
 from bot.domain.enums import MilestoneKind
 from bot.domain.text import normalise
 from storage.database import Database
@@ -130,7 +130,8 @@ def template(candidates: int = 200, seed: int = 2025) -> Template:
     rng = random.Random(seed)
     taken = {normalise(c.name) for s in election.seats for c in s.candidates}
     extra = max(0, candidates - len(taken))
-    seats = [list(s.candidates) for s in election.seats]
+    # The sample's own candidates (as parsed) and the generated ones; both become CandidateT below.
+    seats: list[list[CandidateRecord | CandidateT]] = [list(s.candidates) for s in election.seats]
     names: list[str] = []
     while len(names) < extra:
         name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"

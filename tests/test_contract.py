@@ -2,6 +2,7 @@
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,7 +67,7 @@ async def registered(tmp_path: Path) -> dict[str, dict[str, bool]]:
             await bot.load_extension(extension)
         out: dict[str, dict[str, bool]] = {}
 
-        def walk(node: dict, path: str) -> None:
+        def walk(node: dict[str, Any], path: str) -> None:
             subs = [o for o in node.get("options", []) if o["type"] in (1, 2)]
             if not subs:
                 out[path] = {o["name"]: bool(o.get("required")) for o in node.get("options", [])}

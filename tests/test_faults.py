@@ -21,6 +21,7 @@ import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -253,7 +254,7 @@ async def test_sigkill_in_the_middle_of_edits_keeps_each_edit_with_its_audit_row
         try:
             while printed < wanted:
                 line = await asyncio.wait_for(process.stdout.readline(), timeout=20)
-                assert line, (await process.stderr.read()).decode() if process.stderr else "no output"  # type: ignore[union-attr]
+                assert line, (await process.stderr.read()).decode() if process.stderr else "no output"
                 printed = int(line)
             await asyncio.sleep(rng.uniform(0, 0.004))
             process.send_signal(signal.SIGKILL)
@@ -392,7 +393,7 @@ OPEN = datetime(2025, 4, 21, 8, 0, tzinfo=UTC)
 CHANNEL, ROLE = 1100, 1001
 
 
-def posts(world: World) -> list[dict]:
+def posts(world: World) -> list[dict[str, Any]]:
     bot_id = world.discord.bot_user.id
     return [m.data for m in world.discord.channel_history(CHANNEL) if int(m.data["author"]["id"]) == bot_id]
 

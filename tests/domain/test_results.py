@@ -11,6 +11,7 @@ from bot.domain.results import (
     INDEPENDENT,
     Change,
     Outcome,
+    SeatResult,
     SeatStatus,
     earlier_in_series,
     election_results,
@@ -32,7 +33,9 @@ def make_candidates(seat: Seat, *names: str, slate: str | None = None) -> tuple[
     return tuple(Candidate(next(_ids), GUILD, seat.id, name, slate=slate) for name in names)
 
 
-def votes(candidates: Sequence[Candidate], *counts: int | None, elected: dict[str, bool] | None = None) -> dict:
+def votes(
+    candidates: Sequence[Candidate], *counts: int | None, elected: dict[str, bool] | None = None
+) -> dict[int, Result]:
     flags = elected or {}
     return {
         c.id: Result(c.id, GUILD, n, flags.get(c.name))
@@ -41,7 +44,7 @@ def votes(candidates: Sequence[Candidate], *counts: int | None, elected: dict[st
     }
 
 
-def outcomes(seat) -> dict[str, Outcome]:
+def outcomes(seat: SeatResult) -> dict[str, Outcome]:
     return {c.candidate.name: c.outcome for c in seat.candidates}
 
 
@@ -80,7 +83,9 @@ def test_two_place_seat_elects_the_top_two() -> None:
         (2, (200, 200, 100), {"A": Outcome.ELECTED, "B": Outcome.ELECTED, "C": Outcome.NOT_ELECTED}),
     ],
 )
-def test_a_tie_at_the_cut_is_flagged_not_decided(places: int, counts: tuple[int, ...], expected: dict) -> None:
+def test_a_tie_at_the_cut_is_flagged_not_decided(
+    places: int, counts: tuple[int, ...], expected: dict[str, Outcome]
+) -> None:
     """Equal votes either side of the last place are flagged as tied; equal votes inside the places are not."""
     seat = make_seat(places=places)
     people = make_candidates(seat, "A", "B", "C")
@@ -148,7 +153,9 @@ def test_a_seat_with_no_candidates_elects_nobody() -> None:
     assert empty.undecided == 0 and empty.filled == ()
 
 
-def _nec(election: Election, slate_places: int, total_places: int) -> tuple[list[SeatWithCandidates], dict]:
+def _nec(
+    election: Election, slate_places: int, total_places: int
+) -> tuple[list[SeatWithCandidates], dict[int, Result]]:
     """An NEC of one-place seats where the slate wins ``slate_places`` and others win the rest."""
     seats: list[SeatWithCandidates] = []
     results: dict[int, Result] = {}
@@ -234,7 +241,7 @@ def test_an_election_with_no_results_is_not_declared() -> None:
         ("Special conference", None),
     ],
 )
-def test_series_is_the_name_without_its_numbers(name: str, expected: tuple | None) -> None:
+def test_series_is_the_name_without_its_numbers(name: str, expected: tuple[str, tuple[int, ...]] | None) -> None:
     """An election's series is its name with the year taken out."""
     assert series(name) == expected
 

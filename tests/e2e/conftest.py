@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from pydantic import SecretStr
 
 from bot.app import SlateBot
 from bot.endpoint import point_discord_at, reset_discord_endpoints
@@ -72,7 +73,7 @@ async def start_world(
         await services.transfer.import_text(GUILD, 0, SAMPLE.read_text(encoding="utf-8"), filename=SAMPLE.name)
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
-        discord_token=standin.token,
+        discord_token=SecretStr(standin.token),
         discord_api_base=standin.api_base,
         dev_guild_id=dev_guild,
     )

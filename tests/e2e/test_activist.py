@@ -1,11 +1,13 @@
 """Activist commands through the local Discord, on the NEC 2025 sample."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 import icalendar
 import pytest
 
 from bot.domain.enums import MilestoneKind
+from bot.standin.interactions import Reply
 from tests.e2e.conftest import ACTIVIST, EMPTY_GUILD, GUILD, ORGANISER, World
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -17,18 +19,18 @@ POST_BY = int(datetime(2025, 5, 19, 8, 0, tzinfo=UTC).timestamp())
 CLOSE = int(datetime(2025, 5, 21, 16, 0, tzinfo=UTC).timestamp())
 
 
-def embed_text(embed: dict) -> str:
+def embed_text(embed: dict[str, Any]) -> str:
     parts = [embed.get("title", ""), embed.get("description", "")]
     parts += [f"{f['name']}\n{f['value']}" for f in embed.get("fields", [])]
     parts.append(embed.get("footer", {}).get("text", ""))
     return "\n".join(p for p in parts if p)
 
 
-def component_ids(reply) -> list[str]:
+def component_ids(reply: Reply) -> list[str]:
     return reply.custom_ids()
 
 
-async def add_candidate(world: World, name: str, seat: str, **fields) -> int:
+async def add_candidate(world: World, name: str, seat: str, **fields: Any) -> int:
     cand = await world.services.candidates.add(GUILD, ORGANISER, name=name, seat=seat, election=ELECTION, **fields)
     return cand.id
 

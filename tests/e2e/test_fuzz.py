@@ -18,7 +18,7 @@ import random
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -292,7 +292,11 @@ async def run_fast(world: World, pending: PendingInteraction) -> Reply:
         (followed, 10.0, "a deferral and no follow-up or edit within 10 s"),
     ):
         seen = len(pending.rejected)
-        await pending.wait(lambda d=done, n=seen: d() or len(pending.rejected) > n, timeout)
+
+        def settled(d: Callable[[], bool] = done, n: int = seen) -> bool:
+            return d() or len(pending.rejected) > n
+
+        await pending.wait(settled, timeout)
         if not done() and len(pending.rejected) > seen:
             await pending.wait(done, GRACE)
         if not done():
@@ -646,7 +650,8 @@ def valid_value(path: tuple[str, ...], opt: dict[str, Any]) -> object:
     if opt.get("choices"):
         return opt["choices"][0]["value"]
     if name == "name":
-        return {("candidate",): "Tom Barker", ("seat",): "East Midlands Regional (Male)"}.get(path, "Fresh Name")
+        named: dict[tuple[str, ...], str] = {("candidate",): "Tom Barker", ("seat",): "East Midlands Regional (Male)"}
+        return named.get(path, "Fresh Name")
     if int(opt["type"]) == 5:
         return False
     return VALID[name]
@@ -733,7 +738,7 @@ async def test_an_alias_bomb_import_file_is_refused_promptly(tmp_path: Path) -> 
 # --------------------------------------------------------------------------------------------- a pure property
 
 TODAY = date(2025, 5, 1)
-PARSERS = {
+PARSERS: dict[str, Callable[[str], object]] = {
     "parse_date": lambda text: parse_date(text, today=TODAY),
     "parse_time": parse_time,
     "parse_offsets": parse_offsets,

@@ -9,7 +9,7 @@ import pytest
 
 from bot.standin.gateway import Intent
 from bot.standin.interactions import Reply
-from bot.standin.state import Perm, Role, snowflake, walk_components
+from bot.standin.state import Perm, Role, UserRef, snowflake, walk_components
 from cogs._ui import confirm
 from tests.e2e.conftest import ACTIVIST, EMPTY_GUILD, GUILD, IN_WINDOW, ORGANISER, World
 
@@ -157,7 +157,7 @@ def organise(*parts: str) -> list[str]:
 
 
 async def run(
-    world: World, parts: str, options: Mapping[str, Any] | None = None, *, user: object = ORGANISER, **kw: Any
+    world: World, parts: str, options: Mapping[str, Any] | None = None, *, user: UserRef = ORGANISER, **kw: Any
 ) -> Reply:
     """Run ``/organise <parts>`` with options given as a dict (so values may hold colons)."""
     return await world.discord.invoke(organise(*parts.split()), options=options or {}, user=user, **kw)
@@ -338,6 +338,7 @@ async def test_statement_modal_is_prefilled_and_its_text_is_what_candidate_shows
     assert "old words" not in shown.text()
 
     reopened = await run(world, "candidate statement", {"candidate": "Statement Tester"})
+    assert reopened.modal is not None
     field = next(c for c in walk_components(reopened.modal["components"]) if c.get("custom_id") == "statement:text")
     assert field["value"] == new_text
 
@@ -582,6 +583,7 @@ async def test_every_kind_of_change_writes_one_audit_entry_with_who_what_before_
 
     world.clock.set(datetime(2025, 5, 1, 13, 0, tzinfo=UTC))
     opened = await run(world, "candidate statement", {"candidate": "Audit Person"}, guild=branch)
+    assert opened.modal is not None
     await world.discord.submit_modal(opened.modal["custom_id"], {"statement:text": "Words."}, user=ORGANISER)
     [entry] = await world.services.audit.recent(branch, 1)
     assert entry.action == "candidate.statement" and entry.before is not None and entry.after is not None
@@ -1054,10 +1056,10 @@ async def test_an_organiser_builds_the_slate_from_nothing_and_an_activist_reads_
     assert "to position 1" in await build("platform move", {"point": "2", "position": 1})
     assert "Removed point 4" in await build("platform remove", {"point": "A point to drop"})
 
-    reader = {"guild": EMPTY_GUILD, "user": "newcomer"}
-    slate = await world.discord.invoke("/slate", **reader)
-    assert slate.ephemeral
-    text = slate.text()
+    reader: dict[str, Any] = {"guild": EMPTY_GUILD, "user": "newcomer"}
+    slate_reply = await world.discord.invoke("/slate", **reader)
+    assert slate_reply.ephemeral
+    text = slate_reply.text()
     assert f"{SLATE} candidates in {ELECTION}" in text
     assert "3 candidates in 2 seats" in text
     for name in ("Tom Barker", "Asha Patel", "Bea Okafor"):
@@ -1069,8 +1071,8 @@ async def test_an_organiser_builds_the_slate_from_nothing_and_an_activist_reads_
     assert statements["Tom Barker"] in card.embeds[0]["description"]
     assert "Leicester City" in card.text() and "our slate" in card.text() and "Sitting member" in card.text()
 
-    seat = await world.discord.invoke("/seat name: Greater London Regional (Female)", **reader)
-    seat_text = seat.text()
+    seat_reply = await world.discord.invoke("/seat name: Greater London Regional (Female)", **reader)
+    seat_text = seat_reply.text()
     assert "Members in the Greater London region" in seat_text
     assert "**Places:** 2 (vote for up to 2)" in seat_text
     assert "Candidates (3)" in seat_text

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -44,7 +45,7 @@ class Live:
         self.task = await restart_bot(self.world, self.task)
 
     @property
-    def posts(self) -> list[dict]:
+    def posts(self) -> list[dict[str, Any]]:
         """Messages the bot posted in the reminder channel, oldest first."""
         bot_id = self.world.discord.bot_user.id
         return [m.data for m in self.world.discord.channel_history(CHANNEL) if int(m.data["author"]["id"]) == bot_id]
@@ -69,7 +70,7 @@ async def live(tmp_path: Path) -> AsyncIterator[Live]:
     assert not found, "Discord contract violations:\n" + "\n".join(str(v) for v in found)
 
 
-def labels(message: dict) -> set[str]:
+def labels(message: dict[str, Any]) -> set[str]:
     return {c.get("label") for row in message.get("components", []) for c in row["components"]}
 
 

@@ -3,6 +3,7 @@
 import asyncio
 import struct
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -53,7 +54,7 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-async def add_election(world: World, name: str, seats: dict[str, tuple[int, dict[str, str | None]]]) -> None:
+async def add_election(world: World, name: str, seats: Mapping[str, tuple[int, Mapping[str, str | None]]]) -> None:
     """An election with seats {name: (places, {candidate: slate})}, set up directly (not what is under test)."""
     services = world.services
     await services.elections.add(GUILD, ORGANISER, name)

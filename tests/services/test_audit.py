@@ -103,6 +103,7 @@ async def test_an_edit_audit_entry_carries_before_and_after(prepared: Services) 
     """A seat edit's entry shows the places before and after."""
     await prepared.seats.edit(GUILD, ORGANISER, SEAT, places=3)
     [entry] = await prepared.audit.recent(GUILD, limit=1)
+    assert entry.before is not None and entry.after is not None
     assert (entry.before["places"], entry.after["places"], entry.after["electorate_type"]) == (1, 3, "region")
 
 

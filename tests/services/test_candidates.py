@@ -89,6 +89,7 @@ async def test_edit_writes_one_audit_row_with_before_and_after(campaign: Service
     assert await campaign.repos.audit.count(GUILD) == count + 1
     [entry] = await campaign.audit.recent(GUILD, limit=1)
     assert (entry.action, entry.actor_id) == ("candidate.edit", ORGANISER)
+    assert entry.before is not None and entry.after is not None
     assert (entry.before["branch"], entry.after["branch"]) == (None, "Leicester City")
     assert entry.before["name"] == entry.after["name"] == "Tom Barker"
 
@@ -144,6 +145,7 @@ async def test_set_statement_replaces_and_clears_the_statement(campaign: Service
     assert (await campaign.candidates.get(GUILD, candidate.id)).statement == "First.\n\nSecond <@1>."
     assert updated.slate == SLATE
     [entry] = await campaign.audit.recent(GUILD, limit=1)
+    assert entry.before is not None and entry.after is not None
     assert (entry.action, entry.before["statement"], entry.after["statement"]) == (
         "candidate.statement",
         None,

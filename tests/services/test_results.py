@@ -33,6 +33,7 @@ async def test_setting_again_replaces_the_result_and_audits_the_previous_one(sta
     candidate = await standing.candidates.resolve(GUILD, "Tom Barker")
     assert await standing.repos.results.get(GUILD, candidate.id) == Result(candidate.id, GUILD, 1200, False)
     [entry] = await standing.audit.recent(GUILD, limit=1)
+    assert entry.before is not None and entry.after is not None
     assert (entry.before["votes"], entry.after["votes"], entry.after["elected"]) == (1000, 1200, False)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.domain.document import DocumentError
+from bot.domain.document import DocumentError, Format
 from bot.domain.enums import ElectorateType, MilestoneKind, Nation
 from bot.errors import NotFound
 from bot.services.container import Services
@@ -75,12 +75,14 @@ async def test_a_sample_candidate_keeps_every_field(nec_services: Services) -> N
     """Tom Barker comes in with seat, slate, branch, job and a multi-paragraph statement."""
     tom = await nec_services.candidates.resolve(GUILD, "Tom Barker")
     seat = await nec_services.repos.seats.get(GUILD, tom.seat_id)
+    assert seat is not None
     assert (seat.name, seat.electorate_type, seat.electorate) == (
         "East Midlands Regional (Male)",
         ElectorateType.REGION,
         "East Midlands",
     )
     assert (tom.slate, tom.branch, tom.incumbent) == ("Time for Real Change", "Leicester City", False)
+    assert tom.statement is not None
     assert tom.statement.startswith("I’m a teaching assistant")
     assert "\n\n" in tom.statement
     assert not tom.statement.endswith("\n")
@@ -151,7 +153,7 @@ async def test_import_merges_and_never_deletes(nec_services: Services) -> None:
 
 @pytest.mark.parametrize(("fmt", "filename"), [("yaml", "export.yaml"), ("csv", "export.csv")])
 async def test_an_export_imports_into_another_guild_and_exports_identically(
-    nec_services: Services, fmt: str, filename: str
+    nec_services: Services, fmt: Format, filename: str
 ) -> None:
     """export -> import into OTHER_GUILD -> export gives the same text, in YAML and in CSV."""
     await nec_services.results.set(GUILD, ORGANISER, "Tom Barker", 1234, elected=True)

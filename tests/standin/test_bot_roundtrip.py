@@ -193,7 +193,8 @@ async def test_connects_and_caches_the_guild(bot: commands.Bot, discord_: StandI
     assert {r.name for r in guild.roles} >= {"@everyone", "Organiser", "slatebot"}
     organiser = guild.get_member(2002)
     assert organiser is not None and organiser.guild_permissions.manage_guild
-    assert guild.get_member(2001) is not None and not guild.get_member(2001).guild_permissions.manage_guild
+    activist = guild.get_member(2001)
+    assert activist is not None and not activist.guild_permissions.manage_guild
     assert bot.user is not None and bot.user.id == discord_.application_id
     assert yarl.URL(discord_.gateway_url) == discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     assert discord_.api_base == discord.http.Route.BASE

@@ -27,7 +27,8 @@ class RawGateway:
         msg = await self.ws.receive(timeout=5)
         assert msg.type == aiohttp.WSMsgType.BINARY, msg
         assert msg.data.endswith(b"\x00\x00\xff\xff")
-        return json.loads(self.inflate.decompress(msg.data))
+        frame: dict[str, Any] = json.loads(self.inflate.decompress(msg.data))
+        return frame
 
     async def send(self, op: int, data: object) -> None:
         await self.ws.send_str(json.dumps({"op": op, "d": data}))

@@ -11,7 +11,7 @@ import aiosqlite
 import pytest
 
 from storage.database import Database
-from storage.migrate import MigrationError, load_migrations
+from storage.migrate import Migration, MigrationError, load_migrations
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "storage" / "migrations"
 
@@ -104,7 +104,7 @@ def test_migration_files_are_numbered_contiguously_from_one() -> None:
 
 
 @pytest.mark.parametrize("migration", load_migrations(), ids=lambda m: m.name)
-def test_every_migration_opens_with_a_reason_header(migration) -> None:
+def test_every_migration_opens_with_a_reason_header(migration: Migration) -> None:
     """Each migration file's first line is a ``-- Reason:`` comment saying why it exists."""
     first_line = migration.sql.splitlines()[0]
     assert first_line.startswith("-- Reason: ")

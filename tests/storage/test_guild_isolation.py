@@ -153,6 +153,7 @@ async def test_a_milestone_written_for_another_guild_does_not_change_this_guilds
         OTHER_GUILD, seeded.election.id, MilestoneKind.BALLOT_OPEN, AT.replace(year=2030)
     )
     stored = await seeded.repos.elections.get(GUILD, seeded.election.id)
+    assert stored is not None
     assert stored.at(MilestoneKind.BALLOT_OPEN) == AT
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.domain.enums import ElectorateType, MilestoneKind, Nation
-from bot.domain.models import Candidate, GuildConfig, Result
+from bot.domain.models import Candidate, GuildConfig, Result, Seat
 from storage.database import Database
 from storage.repositories import Repositories
 from tests.fakes import GUILD, ORGANISER
@@ -19,18 +19,21 @@ def repos(db: Database) -> Repositories:
     return Repositories(db)
 
 
-async def _seat(repos: Repositories, name: str = "East Midlands Regional (Male)"):
+async def _seat(repos: Repositories, name: str = "East Midlands Regional (Male)") -> Seat:
     election = await repos.elections.find(GUILD, "NEC 2025") or await repos.elections.add(GUILD, "NEC 2025")
     return await repos.seats.add(GUILD, election.id, name, ElectorateType.REGION, "East Midlands")
 
 
-async def _candidate(repos: Repositories, seat_id: int, name: str = "Tom Barker", slate: str | None = None):
+async def _candidate(
+    repos: Repositories, seat_id: int, name: str = "Tom Barker", slate: str | None = None
+) -> Candidate:
     slate_id = None if slate is None else (await repos.slates.ensure(GUILD, slate))[0].id
     return await repos.candidates.add(Candidate(0, GUILD, seat_id, name), slate_id)
 
 
 async def _count(db: Database, table: str) -> int:
-    return await db.fetch_value(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed table names
+    count: int = await db.fetch_value(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed table names
+    return count
 
 
 # ------------------------------------------------------------------------------------------------------ guilds
@@ -80,9 +83,13 @@ async def test_election_add_rename_and_find_forgivingly(repos: Repositories) -> 
     """An election is found by a forgiving form of its name, and by its new name after a rename."""
     election = await repos.elections.add(GUILD, "NEC 2025", "the national executive")
     assert await repos.elections.get(GUILD, election.id) == election
-    assert (await repos.elections.find(GUILD, "  nec   2025 ")).id == election.id
+    found = await repos.elections.find(GUILD, "  nec   2025 ")
+    assert found is not None
+    assert found.id == election.id
     assert await repos.elections.rename(GUILD, election.id, "Zoë’s NEC & Co") == 1
-    assert (await repos.elections.find(GUILD, "zoe s nec and co")).name == "Zoë’s NEC & Co"
+    renamed = await repos.elections.find(GUILD, "zoe s nec and co")
+    assert renamed is not None
+    assert renamed.name == "Zoë’s NEC & Co"
     assert await repos.elections.find(GUILD, "NEC 2025") is None
     assert await repos.elections.describe(GUILD, election.id, None) == 1
     assert [e.description for e in await repos.elections.all(GUILD)] == [None]
@@ -94,14 +101,21 @@ async def test_election_timetable_round_trips_in_utc(repos: Repositories) -> Non
     await repos.elections.set_milestone(GUILD, election.id, MilestoneKind.BALLOT_CLOSE, AT.replace(day=21, month=5))
     await repos.elections.set_milestone(GUILD, election.id, MilestoneKind.BALLOT_OPEN, AT)
     stored = await repos.elections.get(GUILD, election.id)
+    assert stored is not None
     assert [m.kind for m in stored.timetable] == [MilestoneKind.BALLOT_OPEN, MilestoneKind.BALLOT_CLOSE]
-    assert stored.at(MilestoneKind.BALLOT_OPEN) == AT
-    assert stored.at(MilestoneKind.BALLOT_OPEN).tzinfo is UTC
+    opens = stored.at(MilestoneKind.BALLOT_OPEN)
+    assert opens == AT
+    assert opens is not None
+    assert opens.tzinfo is UTC
 
     await repos.elections.set_milestone(GUILD, election.id, MilestoneKind.BALLOT_OPEN, AT.replace(hour=9))
-    assert (await repos.elections.get(GUILD, election.id)).at(MilestoneKind.BALLOT_OPEN) == AT.replace(hour=9)
+    redated = await repos.elections.get(GUILD, election.id)
+    assert redated is not None
+    assert redated.at(MilestoneKind.BALLOT_OPEN) == AT.replace(hour=9)
     assert await repos.elections.clear_milestone(GUILD, election.id, MilestoneKind.BALLOT_OPEN) == 1
-    assert (await repos.elections.get(GUILD, election.id)).at(MilestoneKind.BALLOT_OPEN) is None
+    cleared = await repos.elections.get(GUILD, election.id)
+    assert cleared is not None
+    assert cleared.at(MilestoneKind.BALLOT_OPEN) is None
     assert await repos.elections.by_guild() == {GUILD: [await repos.elections.get(GUILD, election.id)]}
 
 
@@ -116,6 +130,7 @@ async def test_removing_an_election_cascades_to_everything_under_it(repos: Repos
     """Removing an election deletes its milestones, seats, candidates and results, and nothing else."""
     seat = await _seat(repos)
     election = await repos.elections.find(GUILD, "NEC 2025")
+    assert election is not None
     other = await repos.elections.add(GUILD, "NEC 2026")
     await repos.elections.set_milestone(GUILD, election.id, MilestoneKind.BALLOT_OPEN, AT)
     await repos.elections.set_milestone(GUILD, other.id, MilestoneKind.BALLOT_OPEN, AT.replace(year=2026))
@@ -180,7 +195,9 @@ async def test_platform_points_keep_their_positions(repos: Repositories) -> None
         ("NHS", 3),
     ]
     assert await repos.slates.set_text(GUILD, a.id, "Pay above inflation") == 1
-    assert (await repos.slates.point(GUILD, a.id)).text == "Pay above inflation"
+    point = await repos.slates.point(GUILD, a.id)
+    assert point is not None
+    assert point.text == "Pay above inflation"
     assert await repos.slates.remove_point(GUILD, c.id) == 1
     assert [p.text for p in await repos.slates.all_points(GUILD)] == ["Pay above inflation", "NHS"]
 
@@ -293,6 +310,7 @@ async def test_ledger_marks_a_reminder_sent_only_once(repos: Repositories) -> No
     assert await repos.ledger.mark_sent(GUILD, job, AT, 555, late=True) is True
     assert await repos.ledger.mark_sent(GUILD, job, AT.replace(hour=10), 556) is False
     sent = await repos.ledger.get(GUILD, job)
+    assert sent is not None
     assert (sent.sent_at, sent.message_id, sent.late) == (AT, 555, True)
     assert await repos.ledger.sent_ids(GUILD) == {job}
     assert await repos.ledger.get(GUILD, "never") is None
