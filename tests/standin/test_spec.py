@@ -63,6 +63,26 @@ def test_unknown_keys_are_warnings_not_violations() -> None:
     assert report.violations == [] and [w.where for w in report.warnings] == ["/embeds/0/flags"]
 
 
+def test_a_repeated_body_gets_the_same_verdict_without_validating_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same body to the same route (whatever its ids, in any key order) reuses the verdict; others are checked."""
+    checker = SpecChecker()
+    bad = {"type": 4, "data": {"embeds": [{"title": "t" * 257}], "tts": False}}
+    first = checker.report("POST", "/api/v10/interactions/1/tok/callback", bad)
+    assert [v.where for v in first.violations] == ["/data/embeds/0/title"]
+
+    def must_not_run(*_: object) -> None:
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(checker, "_validate", must_not_run)
+    again = checker.report("POST", "/api/v10/interactions/2/other/callback", dict(reversed(list(bad.items()))))
+    assert (again.violations, again.warnings, again.template) == (first.violations, first.warnings, first.template)
+    assert again.violations is not first.violations
+    with pytest.raises(AssertionError, match="validated again"):
+        checker.report("POST", "/api/v10/interactions/1/tok/callback", {"type": 4, "data": {"content": "new"}})
+    with pytest.raises(AssertionError, match="validated again"):
+        checker.report("PATCH", "/api/v10/webhooks/1/tok/messages/@original", bad["data"])
+
+
 def test_missing_spec_warns_once_and_skips(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     """Without openapi.json one warning is logged and bodies are not checked."""
     monkeypatch.setattr(spec_module, "_warned_missing", False)
