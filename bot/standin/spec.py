@@ -58,6 +58,8 @@ _ONE_KEYWORDS = (
     "unevaluatedItems",
 )
 _MAX_MESSAGE = 240
+#: The JSON type of a decoded JSON value, for a quick look at which branches of a union could fit it.
+_JSON_KIND: dict[type, str] = {dict: "object", list: "array", type(None): "null"}
 #: How many (route, body) verdicts a checker remembers.
 _VERDICTS = 512
 
@@ -185,6 +187,7 @@ class _LoadedSpec:
         )
         self.registry: referencing.Registry[Any] = referencing.Registry().with_resource(_BASE_URI, resource)
         self._validators: dict[int, Any] = {}
+        self._shapes: dict[int, tuple[frozenset[str] | None, list[object] | None]] = {}
         self._lock = threading.Lock()
 
     def validator(self, schema: Mapping[str, Any]) -> _SchemaValidator:
@@ -196,6 +199,49 @@ class _LoadedSpec:
                 self._validators[key] = found
             validator: _SchemaValidator = found
             return validator
+
+    def may_fit(self, branch: object, instance: object) -> bool:
+        """
+        Whether ``branch`` of a union can fit ``instance``, judged cheaply: its JSON type and its ``type`` tag.
+
+        An object cannot fit a branch that only takes strings or null, and so on for arrays and null. Discord's
+        unions of objects (components, callbacks, choices) tell their members apart by an integer ``type`` listed
+        in an ``enum``; an object whose ``type`` is not listed cannot fit either. ``False`` only in those cases;
+        anything else is left to the validator.
+        """
+        key = id(branch)
+        if key not in self._shapes:
+            self._shapes[key] = self._shape(branch)
+        kinds, tags = self._shapes[key]
+        kind = _JSON_KIND.get(type(instance))
+        if kinds is not None and kind is not None and kind not in kinds:
+            return False
+        if tags is None or not isinstance(instance, dict) or "type" not in instance:
+            return True
+        return instance["type"] in tags
+
+    def _shape(self, schema: object, depth: int = 0) -> tuple[frozenset[str] | None, list[object] | None]:
+        """The JSON types a schema takes (``None``: any) and its ``type`` tag's values (``None``: no tag)."""
+        if not isinstance(schema, dict) or depth > 20:
+            return None, None
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and len(schema) == 1:
+            return self._shape(self.deref(ref), depth + 1)
+        declared = schema.get("type")
+        kinds: frozenset[str] | None = None
+        if isinstance(declared, str):
+            kinds = frozenset({declared})
+        elif isinstance(declared, list) and all(isinstance(k, str) for k in declared):
+            kinds = frozenset(declared)
+        props = schema.get("properties")
+        tag = props.get("type") if isinstance(props, dict) else None
+        tags: list[object] | None = None
+        if isinstance(tag, dict):
+            if "const" in tag:
+                tags = [tag["const"]]
+            elif isinstance(tag.get("enum"), list):
+                tags = list(tag["enum"])
+        return kinds, tags
 
     def operation_schema(self, op: _Operation) -> dict[str, Any] | None:
         if op.schema_key is None:
@@ -438,7 +484,9 @@ class SpecChecker:
             out += self._expand(spec, part, instance, depth + 1)
         branches = schema.get("anyOf")
         if isinstance(branches, list) and branches:
-            fitting = [b for b in branches if spec.validator(b).is_valid(instance)]
+            possible = [b for b in branches if spec.may_fit(b, instance)]
+            # One possible branch is the one to follow (an instance that does not fit it is a violation already).
+            fitting = possible if len(possible) == 1 else [b for b in possible if spec.validator(b).is_valid(instance)]
             for branch in fitting or branches:
                 out += self._expand(spec, branch, instance, depth + 1)
         return out

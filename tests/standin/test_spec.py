@@ -63,6 +63,31 @@ def test_unknown_keys_are_warnings_not_violations() -> None:
     assert report.violations == [] and [w.where for w in report.warnings] == ["/embeds/0/flags"]
 
 
+def test_unknown_keys_are_found_inside_unions_of_components_and_choices() -> None:
+    """Each union member is told apart by its type (and its type tag); a stray key deep inside is still found."""
+    button = {"type": 2, "style": 1, "label": "Next", "custom_id": "pages:next", "bogus": 1}
+    select = {
+        "type": 3,
+        "custom_id": "slate:candidate",
+        "options": [{"label": "Tom Barker", "value": "1", "sparkle": True}],
+    }
+    body = {
+        "content": "x",
+        "components": [{"type": 1, "components": [button]}, {"type": 1, "components": [select]}],
+    }
+    report = CHECKER.report("POST", "/api/v10/channels/1/messages", body)
+    assert report.violations == []
+    assert sorted(w.where for w in report.warnings) == [
+        "/components/0/components/0/bogus",
+        "/components/1/components/0/options/0/sparkle",
+    ]
+    choices = {"type": 8, "data": {"choices": [{"name": "Tom", "value": "Tom", "extra": 1}]}}
+    report = CHECKER.report("POST", "/api/v10/interactions/1/tok/callback", choices)
+    assert report.violations == [] and [w.where for w in report.warnings] == ["/data/choices/0/extra"]
+    wrong_tag = {"content": "x", "components": [{"type": 1, "components": [{**button, "type": 99}]}]}
+    assert CHECKER.check("POST", "/api/v10/channels/1/messages", wrong_tag)
+
+
 def test_a_repeated_body_gets_the_same_verdict_without_validating_again(monkeypatch: pytest.MonkeyPatch) -> None:
     """The same body to the same route (whatever its ids, in any key order) reuses the verdict; others are checked."""
     checker = SpecChecker()
