@@ -184,15 +184,18 @@ class Database:
             raise (_storage_failure(exc) or exc) from exc
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        """Return the first row, or ``None``."""
-        async with self.connection.execute(sql, params) as cursor:
-            row: aiosqlite.Row | None = await cursor.fetchone()
-            return row
+        """Return the first row, or ``None`` (for lookups by key and aggregates: the whole result is read)."""
+        return next(iter(await self.fetch_all(sql, params)), None)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        """Return every row."""
-        async with self.connection.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        """
+        Return every row.
+
+        One trip to the connection's worker thread (execute and fetch together) rather than three (execute,
+        fetch, close the cursor): each trip costs a few hundred microseconds of waiting, and the activists'
+        commands make several queries each.
+        """
+        return list(await self.connection.execute_fetchall(sql, params))
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:  # noqa: ANN401 - a single SQL value
         """Return the first column of the first row, or ``None``."""

@@ -159,8 +159,7 @@ class CampaignService(Service):
 
     async def candidate(self, guild_id: int, name: str, election: str | None = None) -> CandidateView:
         """A candidate with their seat and election."""
-        found = await self.candidates.resolve(guild_id, name, election)
-        return await self.candidate_by_id(guild_id, found.id)
+        return await self.candidate_by_id(guild_id, await self.candidates.resolve_id(guild_id, name, election))
 
     async def candidate_by_id(self, guild_id: int, candidate_id: int) -> CandidateView:
         """A candidate by id (from a select menu or button) with their seat and election."""

@@ -31,20 +31,24 @@ class CandidateService(Service):
         Looked up in the given election, else the current one, then across the guild (one person may stand in
         two elections; then the current election's entry wins).
         """
+        return await self._get(guild_id, await self.resolve_id(guild_id, name, election))
+
+    async def resolve_id(self, guild_id: int, name: str, election: str | None = None) -> int:
+        """The id of the candidate the user named (see :meth:`resolve`); matched on names alone."""
         target = await self.elections.resolve(guild_id, election)
-        candidates = await self.repos.candidates.all(guild_id, election_id=target.id)
+        keys = await self.repos.candidates.keys(guild_id, election_id=target.id)
         if election is None:
             try:
-                return resolve(name, candidates, lambda c: c.name, what="candidate")
+                return resolve(name, keys, _name, what="candidate")[0]
             except NotFound:
-                everywhere = await self.repos.candidates.all(guild_id)
+                everywhere = await self.repos.candidates.keys(guild_id)
                 if not everywhere:
                     raise NotFound(_NO_CANDIDATES) from None
-                return resolve(name, everywhere, lambda c: c.name, what="candidate")
-        if not candidates:
+                return resolve(name, everywhere, _name, what="candidate")[0]
+        if not keys:
             msg = f"{plain(target.name)} has no candidates yet. {_ADD_HINT}"
             raise NotFound(msg)
-        return resolve(name, candidates, lambda c: c.name, what="candidate")
+        return resolve(name, keys, _name, what="candidate")[0]
 
     async def names(self, guild_id: int, election_id: int | None = None) -> list[str]:
         """Candidate names for autocomplete."""
@@ -175,3 +179,7 @@ class CandidateService(Service):
 
 _ADD_HINT = "An organiser can add them with `/organise candidate add`."
 _NO_CANDIDATES = f"This server has no candidates yet. {_ADD_HINT}"
+
+
+def _name(key: tuple[int, str]) -> str:
+    return key[1]

@@ -15,6 +15,11 @@ _LIST_ELECTION = (
 )
 _LIST_SEAT = _SELECT + " WHERE c.guild_id = ? AND c.seat_id = ? ORDER BY c.name, c.id"
 _GET = _SELECT + " WHERE c.guild_id = ? AND c.id = ?"
+_KEYS = "SELECT c.id, c.name FROM candidates AS c WHERE c.guild_id = ? ORDER BY c.name, c.id"
+_KEYS_ELECTION = """
+SELECT c.id, c.name FROM candidates AS c JOIN seats AS t ON t.id = c.seat_id
+WHERE c.guild_id = ? AND t.election_id = ? ORDER BY c.name, c.id
+"""
 _BY_KEY_IN_SEAT = _SELECT + " WHERE c.guild_id = ? AND c.seat_id = ? AND c.name_key = ?"
 _NAMES = """
 SELECT DISTINCT c.name FROM candidates AS c JOIN seats AS t ON t.id = c.seat_id
@@ -49,6 +54,14 @@ class CandidateRepository:
         else:
             rows = await self._db.fetch_all(_LIST, (guild_id,))
         return [_rows.candidate(r) for r in rows]
+
+    async def keys(self, guild_id: int, *, election_id: int | None = None) -> list[tuple[int, str]]:
+        """``(id, name)`` of the guild's candidates (of one election when given), by name: enough to pick one."""
+        if election_id is None:
+            rows = await self._db.fetch_all(_KEYS, (guild_id,))
+        else:
+            rows = await self._db.fetch_all(_KEYS_ELECTION, (guild_id, election_id))
+        return [(r[0], r[1]) for r in rows]
 
     async def get(self, guild_id: int, candidate_id: int) -> Candidate | None:
         """One candidate by id."""

@@ -86,6 +86,12 @@ READS_AND_WRITES: list[tuple[str, Probe, object]] = [
     ("candidates.get", lambda s: s.repos.candidates.get(OTHER_GUILD, s.candidate.id), None),
     ("candidates.find_in_seat", lambda s: s.repos.candidates.find_in_seat(OTHER_GUILD, s.seat.id, "Tom Barker"), None),
     ("candidates.names", lambda s: s.repos.candidates.names(OTHER_GUILD), []),
+    ("candidates.keys", lambda s: s.repos.candidates.keys(OTHER_GUILD), []),
+    (
+        "candidates.keys of election",
+        lambda s: s.repos.candidates.keys(OTHER_GUILD, election_id=s.election.id),
+        [],
+    ),
     (
         "candidates.update",
         lambda s: s.repos.candidates.update(replace(s.candidate, guild_id=OTHER_GUILD, name="Hijacked"), None),

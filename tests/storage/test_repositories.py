@@ -225,6 +225,9 @@ async def test_candidate_round_trip_with_slate_join(repos: Repositories) -> None
     assert await repos.candidates.find_in_seat(GUILD, seat.id, "tom  BARKER") == stored
     assert await repos.candidates.all(GUILD, seat_id=seat.id) == [stored]
     assert await repos.candidates.all(GUILD, election_id=seat.election_id) == [stored]
+    assert await repos.candidates.keys(GUILD) == [(stored.id, stored.name)]
+    assert await repos.candidates.keys(GUILD, election_id=seat.election_id) == [(stored.id, stored.name)]
+    assert await repos.candidates.keys(GUILD, election_id=seat.election_id + 1) == []
     assert await repos.candidates.names(GUILD) == ["Tom Barker"]
 
     independent = replace(stored, slate=None, branch=None, incumbent=False)
