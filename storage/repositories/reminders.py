@@ -1,6 +1,10 @@
 """The reminder ledger (what Discord accepted) and reminder subscribers."""
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
+
+import aiosqlite
 
 from bot.domain.models import SentReminder
 from storage import _rows
@@ -34,10 +38,7 @@ class ReminderLedger:
 
     async def sent_ids_by_guild(self) -> dict[int, set[str]]:
         """Every guild's posted job ids, by guild id (the scheduler's start-up reads them in one go)."""
-        grouped: dict[int, set[str]] = {}
-        for guild_id, job_id in await self._db.fetch_all(_ALL_SENT_IDS):
-            grouped.setdefault(guild_id, set()).add(job_id)
-        return grouped
+        return _by_guild(await self._db.fetch_all(_ALL_SENT_IDS))
 
     async def get(self, guild_id: int, job_id: str) -> SentReminder | None:
         """The ledger row for one job id."""
@@ -122,7 +123,12 @@ class EventLinkRepository:
 
     async def finished_elections_by_guild(self) -> dict[int, set[int]]:
         """Every guild's elections with a recorded result, by guild id."""
-        grouped: dict[int, set[int]] = {}
-        for guild_id, election_id in await self._db.fetch_all(_ALL_FINISHED):
-            grouped.setdefault(guild_id, set()).add(election_id)
-        return grouped
+        return _by_guild(await self._db.fetch_all(_ALL_FINISHED))
+
+
+def _by_guild(rows: Iterable[aiosqlite.Row]) -> dict[int, set[Any]]:
+    """``(guild_id, value)`` rows as each guild's set of values."""
+    grouped: dict[int, set[Any]] = {}
+    for guild_id, value in rows:
+        grouped.setdefault(guild_id, set()).add(value)
+    return grouped
