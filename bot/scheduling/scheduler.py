@@ -76,6 +76,7 @@ class ReminderScheduler:
         self._running: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._attempts: dict[str, int] = {}
+        self._retry_at: dict[str, datetime] = {}
 
     # -- lifecycle -------------------------------------------------------------------------------------------
 
@@ -139,11 +140,20 @@ class ReminderScheduler:
         for occurrence in triaged.expired:
             log.info("Skipping reminder %s: its date passed while it was pending", occurrence.job_id)
         for occurrence in triaged.future:
-            self._schedule(occurrence, occurrence.run_at)
-        catching_up = _latest_per_date(triaged.late) if catch_up else []
+            if occurrence.job_id not in self._running:
+                self._schedule(occurrence, occurrence.run_at)
+        # A reminder being posted right now (perhaps waiting for its turn) decides for itself; one waiting to be
+        # tried again after a passing failure keeps its retry time. Neither is "missed".
+        late = [o for o in triaged.late if o.job_id not in self._running]
+        for occurrence in late:
+            retry_at = self._retry_at.get(occurrence.job_id)
+            if retry_at is not None:
+                self._schedule(occurrence, retry_at)
+        late = [o for o in late if o.job_id not in self._retry_at]
+        catching_up = _latest_per_date(late) if catch_up else []
         for occurrence in catching_up:
             self._schedule(occurrence, self.clock.now())
-        for occurrence in triaged.late:
+        for occurrence in late:
             if occurrence not in catching_up:
                 log.info("Reminder %s missed and superseded; recorded, not posted", occurrence.job_id)
                 await self.reminders.mark_sent(occurrence.job_id, None, late=True)
@@ -220,6 +230,8 @@ class ReminderScheduler:
 
     async def _post(self, job_id: str) -> None:
         self._unschedule(job_id)
+        # Late is judged by when the job fired, not when its turn came: a long queue does not make a post late.
+        fired = self.clock.now()
         async with self.pacer.slot():
             occurrence = await self.reminders.find(job_id)
             if occurrence is None:
@@ -227,7 +239,7 @@ class ReminderScheduler:
                 return
             if await self.reminders.is_sent(job_id):
                 return
-            late = self.clock.now() - occurrence.run_at > LATE_AFTER
+            late = fired - occurrence.run_at > LATE_AFTER
             if late:
                 existing = await self.poster.already_posted(occurrence)
                 if existing is not None:
@@ -241,7 +253,7 @@ class ReminderScheduler:
                 self._after_failure(occurrence, exc)
                 return
             await self.reminders.mark_sent(job_id, message_id, late=late)
-        self._attempts.pop(job_id, None)
+        self._forget_failures(job_id)
         await self._send_dms(occurrence)
 
     async def _send_dms(self, occurrence: Occurrence) -> None:
@@ -271,17 +283,25 @@ class ReminderScheduler:
         )
 
     def _after_failure(self, occurrence: Occurrence, exc: PostFailed) -> None:
+        job_id = occurrence.job_id
         if exc.permanent:
-            log.warning("Reminder %s not posted: %s", occurrence.job_id, exc)
+            log.warning("Reminder %s not posted: %s", job_id, exc)
+            self._forget_failures(job_id)
             return
-        attempt = self._attempts.get(occurrence.job_id, 0)
+        attempt = self._attempts.get(job_id, 0)
         if attempt >= len(RETRY_DELAYS):
-            log.error("Reminder %s not posted after %d tries: %s", occurrence.job_id, attempt + 1, exc)
+            log.error("Reminder %s not posted after %d tries: %s", job_id, attempt + 1, exc)
+            self._forget_failures(job_id)
             return
-        self._attempts[occurrence.job_id] = attempt + 1
+        self._attempts[job_id] = attempt + 1
         delay = RETRY_DELAYS[attempt]
-        log.warning("Reminder %s failed (%s); trying again in %.0f s", occurrence.job_id, exc, delay)
-        self._schedule(occurrence, self.clock.now() + timedelta(seconds=delay))
+        log.warning("Reminder %s failed (%s); trying again in %.0f s", job_id, exc, delay)
+        self._retry_at[job_id] = self.clock.now() + timedelta(seconds=delay)
+        self._schedule(occurrence, self._retry_at[job_id])
+
+    def _forget_failures(self, job_id: str) -> None:
+        self._attempts.pop(job_id, None)
+        self._retry_at.pop(job_id, None)
 
 
 def _date_key(occurrence: Occurrence) -> tuple[int, str, datetime]:

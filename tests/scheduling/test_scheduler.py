@@ -1,0 +1,109 @@
+"""The reminder scheduler's bookkeeping around reminders in hand: waiting for a turn, or for a retry."""
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.domain.enums import MilestoneKind
+from bot.domain.reminders import Occurrence
+from bot.scheduling.pacing import Pacer
+from bot.scheduling.poster import DmOutcome, PostFailed
+from bot.scheduling.scheduler import ReminderScheduler
+from bot.services.container import Services
+from tests.fakes import GUILD, ORGANISER, FakeClock
+
+CHANNEL = 900
+
+
+@dataclass
+class RecordingPoster:
+    """Accepts every post (or fails the first ``failures``), remembering what it was asked to post."""
+
+    failures: int = 0
+    posts: list[tuple[str, bool]] = field(default_factory=list)
+
+    async def post(self, occurrence: Occurrence, *, late: bool) -> int:
+        if self.failures:
+            self.failures -= 1
+            msg = "Discord error: 503 Service Unavailable"
+            raise PostFailed(msg, permanent=False)
+        self.posts.append((occurrence.job_id, late))
+        return 10_000 + len(self.posts)
+
+    async def already_posted(self, occurrence: Occurrence) -> int | None:
+        return None
+
+    async def send_dm(self, occurrence: Occurrence, user_id: int) -> DmOutcome:
+        return DmOutcome.SENT
+
+
+async def two_due_together(
+    services: Services, clock: FakeClock, poster: RecordingPoster
+) -> tuple[ReminderScheduler, list[str]]:
+    """Two elections opening the same day: their 7-day reminders are due together; the clock is set to then."""
+    await services.guilds.set_timezone(GUILD, ORGANISER, "Europe/London")
+    for name in ("NEC 2025", "Young Members 2025"):
+        await services.elections.add(GUILD, ORGANISER, name)
+        await services.elections.set_date(GUILD, ORGANISER, name, MilestoneKind.BALLOT_OPEN, "2025-04-21")
+    await services.guilds.set_reminder_channel(GUILD, ORGANISER, CHANNEL, None)
+    scheduler = ReminderScheduler(services.reminders, poster, clock)
+    await scheduler.resync(GUILD)
+    first = min(o.run_at for o in (await services.reminders.triage(GUILD)).future)
+    due = [j for j in scheduler.pending_job_ids(GUILD) if j.endswith(f":{int(first.timestamp()) + 7 * 86400}:7d")]
+    assert len(due) == 2
+    clock.set(first)
+    return scheduler, due
+
+
+async def until_posted(poster: RecordingPoster, count: int) -> None:
+    for _ in range(500):
+        if len(poster.posts) >= count:
+            return
+        await asyncio.sleep(0.01)
+
+
+async def test_a_change_while_a_reminder_waits_for_its_turn_does_not_drop_it(
+    services: Services, clock: FakeClock
+) -> None:
+    """An organiser's edit resyncs the guild while the second reminder queues: it is still posted, once."""
+    poster = RecordingPoster()
+    scheduler, due = await two_due_together(services, clock, poster)
+    scheduler.pacer = Pacer(per_second=2, in_flight=1)  # the second turn comes half a second after the first
+    runs = [asyncio.create_task(scheduler.run(job)) for job in due]
+    await until_posted(poster, 1)
+    assert len(poster.posts) == 1, "the second is waiting for its turn"
+    await services.guilds.set_reminder_channel(GUILD, ORGANISER, CHANNEL, None)
+    await scheduler.resync(GUILD)
+    await asyncio.gather(*runs)
+    assert sorted(job for job, _ in poster.posts) == sorted(due)
+    for job in due:
+        sent = await services.repos.ledger.get(GUILD, job)
+        assert sent is not None and sent.message_id is not None, f"{job} recorded without a post"
+
+
+async def test_a_reminder_waiting_to_be_tried_again_survives_a_change(services: Services, clock: FakeClock) -> None:
+    """After a 503 the reminder waits 30 s to be tried again; a resync meanwhile keeps it, and the retry posts it."""
+    poster = RecordingPoster(failures=1)
+    scheduler, due = await two_due_together(services, clock, poster)
+    job = due[0]
+    await scheduler.run(job)
+    assert poster.posts == [] and job in scheduler.pending_job_ids(GUILD)
+    await scheduler.resync(GUILD)
+    assert job in scheduler.pending_job_ids(GUILD)
+    assert await services.repos.ledger.get(GUILD, job) is None, "not recorded as missed"
+    clock.advance(timedelta(seconds=30))
+    ran = await scheduler.run_due()
+    assert job in ran
+    assert (job, False) in poster.posts
+
+
+async def test_waiting_in_a_long_queue_does_not_make_a_post_late(services: Services, clock: FakeClock) -> None:
+    """Lateness is judged when the job fires: two minutes spent waiting for a turn is not 'posted late'."""
+    poster = RecordingPoster()
+    scheduler, due = await two_due_together(services, clock, poster)
+    scheduler.pacer = Pacer(per_second=2, in_flight=1)
+    runs = [asyncio.create_task(scheduler.run(job)) for job in due]
+    await until_posted(poster, 1)
+    clock.advance(timedelta(minutes=2))
+    await asyncio.gather(*runs)
+    assert [late for _, late in poster.posts] == [False, False]
