@@ -53,14 +53,16 @@ async def grant_times(pacer: Pacer, time: VirtualTime, count: int, cost: int = 1
 
 
 async def test_turns_are_spaced_and_sleep_overshoot_does_not_add_up() -> None:
-    """1,000 requests at once: one every 1/48 s, never more than 49 in a second, done in 999 intervals."""
+    """1,000 requests at once: one every 1/48 s, never more than 48 in a second, done in 999 intervals."""
     time = VirtualTime(overshoot=0.003)
     pacer = Pacer(RATE, 10, clock=time.clock, sleep=time.sleep)
     granted = await grant_times(pacer, time, 1000)
     gaps = [b - a for a, b in itertools.pairwise(granted)]
     assert min(gaps) >= INTERVAL * 0.75
-    assert most_in_any_second(granted) <= RATE + 1
-    assert granted[-1] == pytest.approx(999 * INTERVAL, abs=0.01), "the overshoot is absorbed, not accumulated"
+    assert most_in_any_second(granted) <= RATE
+    # Overshoot is absorbed turn by turn; only the one-second window, checked against when turns really started,
+    # carries one overshoot per 48 turns (1,000 overshoots would add 3 s).
+    assert 999 * INTERVAL <= granted[-1] <= 999 * INTERVAL + (1000 / RATE + 1) * 0.003
     assert pacer.granted == 1000
 
 
@@ -74,7 +76,34 @@ async def test_a_stalled_loop_cannot_release_a_burst() -> None:
     gaps = [b - a for a, b in itertools.pairwise(after)]
     assert after[0] - first[-1] >= 2.0
     assert min(gaps) >= INTERVAL * 0.75
-    assert most_in_any_second(first + after) <= RATE + 1
+    assert most_in_any_second(first + after) <= RATE
+
+
+@pytest.mark.parametrize("late_turn", [1, 2, 47])
+async def test_a_late_wake_is_caught_up_without_a_49th_start_in_a_second(late_turn: int) -> None:
+    """One turn granted a quarter interval late: the next are counted from when it was due, within the limit."""
+    time = VirtualTime()
+    pacer = Pacer(RATE, 10, clock=time.clock, sleep=time.sleep)
+    granted: list[float] = []
+    for index in range(200):
+        if index == late_turn:
+            time.stall_next = INTERVAL / 4
+        await pacer.turn()
+        granted.append(time.now)
+    assert most_in_any_second(granted) <= RATE
+    assert granted[-1] < 200 * INTERVAL
+
+
+async def test_a_costly_turn_counts_every_request_in_the_second() -> None:
+    """Turns of two requests (a DM) count twice: never more than 48 requests start in any second."""
+    time = VirtualTime(overshoot=0.002)
+    pacer = Pacer(RATE, 10, clock=time.clock, sleep=time.sleep)
+    starts: list[float] = []
+    for index in range(150):
+        cost = 2 if index % 3 else 1
+        await pacer.turn(cost)
+        starts += [time.now] * cost
+    assert most_in_any_second(starts) <= RATE
 
 
 async def test_cost_holds_the_next_turn_back_by_that_many_intervals() -> None:
