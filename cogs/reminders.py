@@ -277,8 +277,9 @@ class DiscordReminderPoster:
         zone = ZoneInfo(config.timezone)
         posted_at = self.bot.services.clock.now()
         try:
-            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            await user.send(
+            # Open (or reuse) the DM channel by id: no user lookup, so a DM is two requests at most (DM_COST).
+            channel = await self.bot.create_dm(discord.Object(user_id))
+            await channel.send(
                 content=headline(occurrence, zone, posted_at),
                 embed=reminder_embed(occurrence, zone, late=False, posted_at=posted_at),
                 allowed_mentions=discord.AllowedMentions.none(),
