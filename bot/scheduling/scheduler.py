@@ -83,6 +83,8 @@ class ReminderScheduler:
     async def start(self) -> None:
         """Start APScheduler inside the running loop and build every guild's jobs from the database."""
         self.pacer = Pacer(*self._pace)
+        self._planned.clear()
+        self._by_guild.clear()
         self._scheduler = AsyncIOScheduler(
             timezone=UTC,
             executors={"default": AsyncIOExecutor()},
