@@ -304,17 +304,6 @@ async def running_world(tmp_path: Path, clock: FakeClock | None = None) -> Async
         await stop_world(world, task)
 
 
-async def settled_dump(world: World) -> list[str]:
-    """The database once the bot's background work (the ballot's scheduled event) has stopped writing."""
-    last = await world.dump()
-    while True:
-        await asyncio.sleep(0.1)
-        now = await world.dump()
-        if now == last:
-            return now
-        last = now
-
-
 async def reads_still_work(world: World) -> None:
     ballot = await world.discord.invoke("/ballot", user=ACTIVIST)
     assert "Ballot open now" in ballot.text()
@@ -335,7 +324,7 @@ async def refused_for_storage(world: World, name: str) -> str:
 async def test_a_read_only_database_refuses_changes_clearly_and_keeps_answering_reads(tmp_path: Path) -> None:
     """With the database read-only, a change gets the storage message (not the apology); reads still work."""
     async with running_world(tmp_path) as world:
-        before = await settled_dump(world)
+        before = await world.settled_dump()
         # Tests run as root, where chmod does not stop writes; SQLite's own switch does.
         await world.db.execute("PRAGMA query_only = ON")
         try:
@@ -360,7 +349,7 @@ async def test_a_full_disk_refuses_changes_clearly_and_keeps_answering_reads(tmp
     """With no room for another page, a change gets the storage message (not the apology); reads still work."""
     async with running_world(tmp_path) as world:
         db = world.db
-        await settled_dump(world)
+        await world.settled_dump()
         # Forbid the file to grow, then fill the free room left in the pages of the tables an election add
         # writes (rows of a guild nobody uses), so the next change needs a page the disk does not have.
         await db.execute(f"PRAGMA max_page_count = {int(await db.fetch_value('PRAGMA page_count'))}")

@@ -49,6 +49,16 @@ class World:
         """The whole database as SQL, to prove a refused command changed nothing."""
         return await self.db.dump()
 
+    async def settled_dump(self) -> list[str]:
+        """:meth:`dump` once the bot's background work (scheduled events, notices, resyncs) has stopped writing."""
+        last = await self.dump()
+        while True:
+            await asyncio.sleep(0.1)
+            now = await self.dump()
+            if now == last:
+                return now
+            last = now
+
 
 #: A second server the bot is in, with no campaign data at all.
 EMPTY_GUILD = 3000

@@ -109,17 +109,6 @@ async def until(check: Callable[[], bool], timeout: float = 5.0) -> None:
         await asyncio.sleep(0.01)
 
 
-async def settled_dump(world: World) -> list[str]:
-    """The database once the bot's background work (scheduled events, notices) has stopped writing."""
-    last = await world.dump()
-    while True:
-        await asyncio.sleep(0.1)
-        now = await world.dump()
-        if now == last:
-            return now
-        last = now
-
-
 async def add_role(world: World, guild_id: int, name: str, permissions: int = 0) -> Role:
     """Create a role in a stand-in guild and tell the bot (GUILD_ROLE_CREATE), as Discord would."""
     guild = world.discord.resolve_guild(guild_id)
@@ -257,7 +246,7 @@ async def test_every_organise_command_of_the_contract_is_registered(world: World
 
 async def test_an_activist_is_refused_on_every_organise_subcommand_and_nothing_changes(world: World) -> None:
     """Each /organise subcommand, with valid options, answers a plain member with the refusal and writes nothing."""
-    before = await settled_dump(world)
+    before = await world.settled_dump()
     tried = []
     for path, options in subcommands(world):
         values = {}
@@ -349,7 +338,7 @@ async def test_a_statement_over_4000_characters_cannot_go_through_the_modal(worl
         GUILD, ORGANISER, name="Long Statement Tester", seat="Health Service Group (Female)", election=ELECTION
     )
     await world.services.candidates.set_statement(GUILD, ORGANISER, cand.id, "Word " * 900)
-    before = await settled_dump(world)
+    before = await world.settled_dump()
     reply = await run(world, "candidate statement", {"candidate": "Long Statement Tester"})
     assert reply.modal is None
     assert reply.ephemeral
@@ -414,7 +403,7 @@ async def test_a_confirmed_removal_says_first_what_goes_and_then_removes_it(
 async def test_a_cancelled_removal_changes_nothing(world: World, parts: str, tag: str, target: str) -> None:
     """Cancel answers that nothing was changed, and the data is exactly as it was."""
     await removal_fixture(world, tag)
-    before = await settled_dump(world)
+    before = await world.settled_dump()
     question = await run(world, parts, {parts.split()[0]: target})
     cancelled = await world.discord.click(question, "confirm:no", user=ORGANISER)
     assert "Cancelled: nothing was changed." in cancelled.text()
@@ -426,7 +415,7 @@ async def test_only_the_invoker_can_answer_a_removal(world: World) -> None:
     """Another member pressing Remove is told it is not theirs, and nothing is removed; the invoker still can."""
     await removal_fixture(world, "O")
     question = await run(world, "election remove", {"election": "Removal O"})
-    before = await settled_dump(world)
+    before = await world.settled_dump()
     for button in ("confirm:yes", "confirm:no"):
         refused = await world.discord.click(question, button, user=ACTIVIST)
         assert refused.ephemeral
@@ -450,7 +439,7 @@ async def test_an_unanswered_removal_times_out_and_changes_nothing(
 
     monkeypatch.setattr(confirm, "ConfirmView", QuickConfirm)
     await removal_fixture(world, "T")
-    before = await settled_dump(world)
+    before = await world.settled_dump()
     question = await run(world, "seat remove", {"seat": "Removal Seat TA"})
     assert "confirm:yes" in question.custom_ids()
     await question.wait_for_edit(1, timeout=5)
@@ -687,7 +676,7 @@ async def test_bad_input_is_refused_ephemerally_with_the_reason_and_changes_noth
     world: World, parts: str, options: dict[str, Any], says: list[str]
 ) -> None:
     """Each bad value gets an ephemeral sentence saying what was wrong; the database is exactly as before."""
-    before = await settled_dump(world)
+    before = await world.settled_dump()
     reply = await run(world, parts, options)
     assert reply.ephemeral
     text = reply.text()
@@ -719,7 +708,7 @@ async def test_a_value_outside_an_options_choices_is_refused(
     world: World, parts: str, options: dict[str, Any], raw: dict[str, str], says: list[str]
 ) -> None:
     """A value no choice list offers (an old or crafted client) is refused with the choices; nothing changes."""
-    before = await settled_dump(world)
+    before = await world.settled_dump()
     reply = await invoke_raw(world, parts, options, raw)
     assert reply.ephemeral
     for fragment in says:
@@ -732,7 +721,7 @@ async def test_a_timetable_out_of_order_is_refused(world: World) -> None:
     election = "Order Test 2026"
     await world.services.elections.add(GUILD, ORGANISER, election)
     await run(world, "date set", {"election": election, "kind": "ballot_open", "date": "10 March 2026"})
-    before = await settled_dump(world)
+    before = await world.settled_dump()
     early_close = await run(world, "date set", {"election": election, "kind": "ballot_close", "date": "9 March 2026"})
     assert early_close.ephemeral
     assert "would fall before" in early_close.text()
@@ -740,7 +729,7 @@ async def test_a_timetable_out_of_order_is_refused(world: World) -> None:
     assert await world.dump() == before
 
     await run(world, "date set", {"election": election, "kind": "ballot_close", "date": "20 March 2026"})
-    before = await settled_dump(world)
+    before = await world.settled_dump()
     late_open = await run(world, "date set", {"election": election, "kind": "ballot_open", "date": "21 March 2026"})
     assert "would fall after" in late_open.text() and "(ballot_close, 20 March 2026 17:00)" in late_open.text()
     early_results = await run(world, "date set", {"election": election, "kind": "results", "date": "19 March 2026"})
@@ -753,7 +742,7 @@ async def test_an_ambiguous_name_is_refused_with_the_choices(world: World) -> No
     """A name that fits several candidates equally is refused listing them; the full name then works."""
     for name in ("Jo Bloggs-A", "Jo Bloggs-B"):
         await world.services.candidates.add(GUILD, ORGANISER, name=name, seat="Health Service Group (Female)")
-    before = await settled_dump(world)
+    before = await world.settled_dump()
     reply = await run(world, "candidate edit", {"candidate": "jo bloggs", "job": "Porter"})
     assert reply.ephemeral
     assert "“jo bloggs” matches several candidates: Jo Bloggs-A, Jo Bloggs-B. Use the full name." in reply.text()
@@ -806,7 +795,7 @@ async def test_moving_a_date_says_what_it_was(world: World) -> None:
 
 async def test_import_dry_run_lists_the_changes_and_writes_nothing(world: World) -> None:
     """A dry run defers, lists each addition, says it was a dry run, and leaves the database as it was."""
-    before = await settled_dump(world)
+    before = await world.settled_dump()
     file = b"""format: 1
 elections:
   - name: Dry Run 2027
@@ -839,7 +828,7 @@ elections:
 
 async def test_a_bad_import_file_lists_every_error_by_line_and_imports_nothing(world: World) -> None:
     """A file with several mistakes is refused as a whole, each mistake with its line number."""
-    before = await settled_dump(world)
+    before = await world.settled_dump()
     file = b"""format: 1
 elections:
   - name: Bad File 2028
@@ -867,7 +856,7 @@ elections:
 
 async def test_an_import_that_is_not_utf8_text_is_refused(world: World) -> None:
     """A binary attachment is refused with how to save it; nothing changes."""
-    before = await settled_dump(world)
+    before = await world.settled_dump()
     reply = await run(world, "import", {"file": ("photo.yaml", b"\xff\xd8\xff\xe0 binary")}, wait_for_followup=True)
     assert "not UTF-8 text" in reply.text()
     assert await world.dump() == before
@@ -875,7 +864,7 @@ async def test_an_import_that_is_not_utf8_text_is_refused(world: World) -> None:
 
 async def test_an_import_over_the_size_limit_is_refused_before_it_is_read(world: World) -> None:
     """A file over 5 MB is refused with its size and the limit; nothing changes."""
-    before = await settled_dump(world)
+    before = await world.settled_dump()
     reply = await run(world, "import", {"file": ("huge.yaml", b"#" * 5_000_001)}, wait_for_followup=True)
     assert reply.deferred and reply.ephemeral
     assert "That file is 5,000,001 bytes; the limit is 5,000,000." in reply.text()

@@ -24,17 +24,6 @@ GS_RESULT = {"Christina McAnea": 63_900, "Paul Holmes": 45_220, "Roger McKenzie"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-async def settled_dump(world: World) -> list[str]:
-    """The database once the bot's background work (reminder resyncs, notices) has stopped writing."""
-    last = await world.dump()
-    while True:
-        await asyncio.sleep(0.1)
-        now = await world.dump()
-        if now == last:
-            return now
-        last = now
-
-
 async def result_set(world: World, options: dict[str, Any]) -> Reply:
     return await world.discord.invoke(["organise", "result", "set"], options=options, user=ORGANISER)
 
@@ -230,23 +219,23 @@ async def test_an_empty_server_is_told_how_to_start(world: World) -> None:
 async def test_a_result_for_a_candidate_of_another_election_is_refused(general_secretary: World) -> None:
     """Naming a candidate with an election they do not stand in is refused ephemerally, nothing changed."""
     world = general_secretary
-    before = await settled_dump(world)
+    before = await world.settled_dump()
     reply = await result_set(world, {"candidate": "Christina McAnea (NEC 2025)", "votes": 5})
     assert reply.ephemeral
     assert "Christina McAnea does not stand in NEC 2025" in reply.text()
     assert f"they stand in {GS}" in reply.text()
-    assert await settled_dump(world) == before
+    assert await world.settled_dump() == before
 
 
 async def test_negative_votes_are_refused_and_change_nothing(general_secretary: World) -> None:
     """Votes below 0 are refused ephemerally with the rule, and the stored result stays as it was."""
     world = general_secretary
-    before = await settled_dump(world)
+    before = await world.settled_dump()
     reply = await result_set(world, {"candidate": "Paul Holmes", "votes": -5})
     assert reply.ephemeral
     assert "from 0 to" in reply.text()
     assert "Sorry, something went wrong" not in reply.text()
-    assert await settled_dump(world) == before
+    assert await world.settled_dump() == before
     again = await results(world, {"election": GS})
     assert "45,220 votes" in again.text()
 
