@@ -27,10 +27,10 @@ from contextlib import asynccontextmanager
 
 #: Just under Discord's 50 a second, leaving room for the rest of the bot's traffic.
 DEFAULT_PER_SECOND = 48.0
-#: Discord's window, and a microsecond so that rounding cannot squeeze one request too many into it.
-_SECOND = 1.0 + 1e-6
 #: Enough to keep ``per_second`` going against Discord's usual 100-200 ms a request.
 DEFAULT_IN_FLIGHT = 10
+#: Discord's window, and a microsecond so that rounding cannot squeeze one request too many into it.
+_SECOND = 1.0 + 1e-6
 
 
 class PacerClosed(Exception):
@@ -80,8 +80,8 @@ class Pacer:
         """
         Hold one of the ``in_flight`` places and wait for a turn worth ``cost`` requests.
 
-        ``cost`` is how many requests the body is expected to make: the next turn is granted ``cost`` intervals
-        after this one.
+        ``cost`` is how many requests the body is expected to make: the next turn comes ``cost`` intervals after
+        this one, and all of them count towards the one-second limit.
         """
         async with self._gate:
             await self.turn(cost)
