@@ -75,8 +75,8 @@ class ReminderScheduler:
         self._by_guild: dict[int, set[str]] = {}
         self._running: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._attempts: dict[str, int] = {}
-        self._retry_at: dict[str, datetime] = {}
+        #: Reminders waiting to be tried again after a passing failure: how many tries failed, and when the next is.
+        self._retries: dict[str, tuple[int, datetime]] = {}
 
     # -- lifecycle -------------------------------------------------------------------------------------------
 
@@ -148,10 +148,9 @@ class ReminderScheduler:
         # tried again after a passing failure keeps its retry time. Neither is "missed".
         late = [o for o in triaged.late if o.job_id not in self._running]
         for occurrence in late:
-            retry_at = self._retry_at.get(occurrence.job_id)
-            if retry_at is not None:
-                self._schedule(occurrence, retry_at)
-        late = [o for o in late if o.job_id not in self._retry_at]
+            if occurrence.job_id in self._retries:
+                self._schedule(occurrence, self._retries[occurrence.job_id][1])
+        late = [o for o in late if o.job_id not in self._retries]
         catching_up = _latest_per_date(late) if catch_up else []
         for occurrence in catching_up:
             self._schedule(occurrence, self.clock.now())
@@ -255,7 +254,7 @@ class ReminderScheduler:
                 self._after_failure(occurrence, exc)
                 return
             await self.reminders.mark_sent(job_id, message_id, late=late)
-        self._forget_failures(job_id)
+        self._retries.pop(job_id, None)
         await self._send_dms(occurrence)
 
     async def _send_dms(self, occurrence: Occurrence) -> None:
@@ -288,22 +287,18 @@ class ReminderScheduler:
         job_id = occurrence.job_id
         if exc.permanent:
             log.warning("Reminder %s not posted: %s", job_id, exc)
-            self._forget_failures(job_id)
+            self._retries.pop(job_id, None)
             return
-        attempt = self._attempts.get(job_id, 0)
+        attempt = self._retries[job_id][0] if job_id in self._retries else 0
         if attempt >= len(RETRY_DELAYS):
             log.error("Reminder %s not posted after %d tries: %s", job_id, attempt + 1, exc)
-            self._forget_failures(job_id)
+            self._retries.pop(job_id, None)
             return
-        self._attempts[job_id] = attempt + 1
         delay = RETRY_DELAYS[attempt]
         log.warning("Reminder %s failed (%s); trying again in %.0f s", job_id, exc, delay)
-        self._retry_at[job_id] = self.clock.now() + timedelta(seconds=delay)
-        self._schedule(occurrence, self._retry_at[job_id])
-
-    def _forget_failures(self, job_id: str) -> None:
-        self._attempts.pop(job_id, None)
-        self._retry_at.pop(job_id, None)
+        retry_at = self.clock.now() + timedelta(seconds=delay)
+        self._retries[job_id] = (attempt + 1, retry_at)
+        self._schedule(occurrence, retry_at)
 
 
 def _date_key(occurrence: Occurrence) -> tuple[int, str, datetime]:
