@@ -43,7 +43,7 @@ from bench._data import GuildSetup, Template, load, mark_sent, template
 from bot.domain.models import Election, GuildConfig, Milestone
 from bot.domain.reminders import Occurrence, ReminderKind, plan
 from bot.scheduling.pacing import DEFAULT_IN_FLIGHT, DEFAULT_PER_SECOND, Pacer
-from bot.scheduling.poster import DmOutcome, PostFailed
+from bot.scheduling.poster import DmOutcome, DmSender, PostFailed
 from bot.scheduling.scheduler import ReminderScheduler
 from bot.services.container import Services
 from bot.standin import StandIn
@@ -94,8 +94,11 @@ class NoPoster:
     async def already_posted(self, occurrence: Occurrence) -> int | None:
         return None
 
-    async def send_dm(self, occurrence: Occurrence, user_id: int) -> DmOutcome:
-        return DmOutcome.FAILED
+    async def dm_sender(self, occurrence: Occurrence) -> DmSender:
+        async def send(user_id: int) -> DmOutcome:
+            return DmOutcome.FAILED
+
+        return send
 
 
 async def startup(work: Path, tpl: Template, count: int, repeats: int) -> tuple[list[float], int, int]:

@@ -22,7 +22,7 @@ from bot.domain.models import Election, GuildConfig
 from bot.domain.reminders import REMINDED_MILESTONES, Occurrence, headline, one_line_advice
 from bot.domain.text import plain, truncate
 from bot.errors import NotFound
-from bot.scheduling.poster import DmOutcome, PostFailed
+from bot.scheduling.poster import DmOutcome, DmSender, PostFailed
 from bot.scheduling.scheduler import ReminderScheduler
 from bot.services.changes import TimetableChanged
 from cogs._common import guild_id, services
@@ -271,26 +271,28 @@ class DiscordReminderPoster:
             log.warning("Could not read the reminder channel's history for %s", occurrence.job_id, exc_info=True)
         return None
 
-    async def send_dm(self, occurrence: Occurrence, user_id: int) -> DmOutcome:
-        """DM one subscriber; a member with DMs closed is reported and skipped."""
+    async def dm_sender(self, occurrence: Occurrence) -> DmSender:
+        """The reminder's DM, built once; each call sends it to one subscriber."""
         config = await self.bot.services.reminders.config(occurrence.guild_id)
         zone = ZoneInfo(config.timezone)
         posted_at = self.bot.services.clock.now()
-        try:
-            # Open (or reuse) the DM channel by id: no user lookup, so a DM is two requests at most (DM_COST).
-            channel = await self.bot.create_dm(discord.Object(user_id))
-            await channel.send(
-                content=headline(occurrence, zone, posted_at),
-                embed=reminder_embed(occurrence, zone, late=False, posted_at=posted_at),
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
-        except discord.Forbidden:
-            log.info("Subscriber %s has DMs closed; skipped", user_id)
-            return DmOutcome.CLOSED
-        except (discord.HTTPException, TimeoutError, OSError):
-            log.warning("Could not DM subscriber %s", user_id, exc_info=True)
-            return DmOutcome.FAILED
-        return DmOutcome.SENT
+        content = headline(occurrence, zone, posted_at)
+        embed = reminder_embed(occurrence, zone, late=False, posted_at=posted_at)
+
+        async def send(user_id: int) -> DmOutcome:
+            try:
+                # Open (or reuse) the DM channel by id: no user lookup, so a DM is two requests at most (DM_COST).
+                channel = await self.bot.create_dm(discord.Object(user_id))
+                await channel.send(content=content, embed=embed, allowed_mentions=discord.AllowedMentions.none())
+            except discord.Forbidden:
+                log.info("Subscriber %s has DMs closed; skipped", user_id)
+                return DmOutcome.CLOSED
+            except (discord.HTTPException, TimeoutError, OSError):
+                log.warning("Could not DM subscriber %s", user_id, exc_info=True)
+                return DmOutcome.FAILED
+            return DmOutcome.SENT
+
+        return send
 
 
 class Reminders(commands.Cog):

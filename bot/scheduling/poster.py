@@ -1,5 +1,6 @@
 """What the scheduler needs from the Discord side, without importing APScheduler (cogs implement this)."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
@@ -37,9 +38,13 @@ class DmReport:
         return cls(*(outcomes.count(kind) for kind in (DmOutcome.SENT, DmOutcome.CLOSED, DmOutcome.FAILED)))
 
 
+#: Sends the prepared reminder DM to one subscriber (by user id).
+DmSender = Callable[[int], Awaitable[DmOutcome]]
+
+
 class ReminderPoster(Protocol):
     """
-    The Discord side: posts a reminder, finds one already posted, DMs one subscriber.
+    The Discord side: posts a reminder, finds one already posted, DMs subscribers one at a time.
 
     Each call makes about one request to Discord (a DM two: open the DM channel, then send), so the scheduler can
     pace the calls under Discord's global limit.
@@ -53,6 +58,10 @@ class ReminderPoster(Protocol):
         """The id of a message in the channel already carrying this reminder, if any."""
         ...
 
-    async def send_dm(self, occurrence: Occurrence, user_id: int) -> DmOutcome:
-        """DM the reminder to one subscriber; a closed DM is reported, never raised."""
+    async def dm_sender(self, occurrence: Occurrence) -> DmSender:
+        """
+        Prepare the reminder's DM once; the returned sender DMs one subscriber per call.
+
+        A closed DM is reported as :attr:`DmOutcome.CLOSED`, never raised.
+        """
         ...

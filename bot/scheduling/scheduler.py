@@ -262,11 +262,12 @@ class ReminderScheduler:
         subscribers = await self.reminders.subscribers(occurrence.guild_id)
         if not subscribers:
             return
+        send = await self.poster.dm_sender(occurrence)
         outcomes = []
         try:
             for user_id in subscribers:
                 async with self.pacer.slot(DM_COST):
-                    outcomes.append(await self.poster.send_dm(occurrence, user_id))
+                    outcomes.append(await send(user_id))
         except PacerClosed:
             log.warning(
                 "Reminder %s: stopping with %d of %d subscriber DMs not sent",

@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.domain.enums import MilestoneKind
 from bot.domain.reminders import Occurrence
 from bot.scheduling.pacing import Pacer
-from bot.scheduling.poster import DmOutcome, PostFailed
+from bot.scheduling.poster import DmOutcome, DmSender, PostFailed
 from bot.scheduling.scheduler import ReminderScheduler
 from bot.services.container import Services
 from tests.fakes import GUILD, ORGANISER, FakeClock
@@ -33,8 +33,11 @@ class RecordingPoster:
     async def already_posted(self, occurrence: Occurrence) -> int | None:
         return None
 
-    async def send_dm(self, occurrence: Occurrence, user_id: int) -> DmOutcome:
-        return DmOutcome.SENT
+    async def dm_sender(self, occurrence: Occurrence) -> DmSender:
+        async def send(user_id: int) -> DmOutcome:
+            return DmOutcome.SENT
+
+        return send
 
 
 async def two_due_together(
