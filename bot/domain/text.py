@@ -368,3 +368,13 @@ def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
     if room:
         kept = kept[: _safe_cut(text, room)]
     return kept.rstrip() + ellipsis
+
+
+def counted(count: int, singular: str, plural_form: str | None = None) -> str:
+    """
+    ``count`` with its noun agreeing: ``1 vote``, ``2 votes``, ``5,000 votes``, ``1 entry``/``3 entries``.
+
+    ``plural_form`` is for nouns that do not just take an ``s``. Counts get thousands separators.
+    """
+    noun = singular if count == 1 else (plural_form or f"{singular}s")
+    return f"{count:,} {noun}"

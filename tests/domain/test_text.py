@@ -18,6 +18,7 @@ from bot.domain.text import (
     SUBSTRING,
     WORD_PREFIX,
     best_matches,
+    counted,
     match_score,
     normalise,
     plain,
@@ -506,3 +507,20 @@ def test_truncate(text: str, limit: int, ellipsis: str, expected: str) -> None:
 def test_truncate_never_exceeds_the_limit(text: str, limit: int) -> None:
     """The result always fits."""
     assert len(truncate(text, limit)) <= limit
+
+
+@pytest.mark.parametrize(
+    ("count", "singular", "plural_form", "expected"),
+    [
+        (1, "vote", None, "1 vote"),
+        (0, "vote", None, "0 votes"),
+        (5000, "vote", None, "5,000 votes"),
+        (1, "entry", "entries", "1 entry"),
+        (3, "entry", "entries", "3 entries"),
+    ],
+)
+def test_counted_makes_the_noun_agree_with_the_count(
+    count: int, singular: str, plural_form: str | None, expected: str
+) -> None:
+    """One thing is singular, any other count plural, with thousands separators."""
+    assert counted(count, singular, plural_form) == expected
