@@ -15,7 +15,23 @@ from tests.fakes import FakeClock
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT.parent / "shared" / "COMMANDS.md"
-NO_SHARE = {"privacy", "reminders"}
+NO_SHARE = {"privacy", "reminders", "voted", "replacement"}
+#: Commands COMMANDS.md promises that open issues have still to build, each with its issue. A command built
+#: while still listed here fails the test below, so the list can only shrink as the work lands.
+NOT_YET_BUILT = {
+    "nominations": 16,
+    "voted": 16,
+    "replacement": 16,
+    "organise nomination add": 16,
+    "organise nomination remove": 16,
+    "organise nomination target": 16,
+    "organise turnout": 16,
+    "record": 17,
+    "organise meeting add": 17,
+    "organise motion add": 17,
+    "organise motion vote": 17,
+    "organise meeting post": 17,
+}
 
 pytestmark = pytest.mark.skipif(not CONTRACT.exists(), reason="COMMANDS.md is not beside the project")
 
@@ -100,9 +116,12 @@ def test_the_contract_parser_reads_the_tables() -> None:
 
 
 async def test_registered_commands_match_the_contract_exactly(tmp_path: Path) -> None:
-    """Same command paths, same option names, same required flags as COMMANDS.md."""
-    expected = contract()
+    """Same command paths, same option names, same required flags as COMMANDS.md (less what is still to build)."""
+    promised = contract()
     actual = await registered(tmp_path)
+    assert set(NOT_YET_BUILT) <= set(promised), "a command listed as still to build is no longer in COMMANDS.md"
+    assert not set(NOT_YET_BUILT) & set(actual), "a command listed as still to build is built: take it off the list"
+    expected = {path: options for path, options in promised.items() if path not in NOT_YET_BUILT}
     assert sorted(actual) == sorted(expected)
     for path, options in expected.items():
         assert actual[path] == options, path
