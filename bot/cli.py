@@ -8,6 +8,7 @@ setting is wrong (no token for ``run``, a bad ``DATABASE_URL``), with one line s
 import argparse
 import asyncio
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from bot.errors import UserError
 from bot.log import setup_logging
 from bot.services.container import Services
 from bot.settings import Settings, SettingsError, load_settings
-from storage.database import Database
+from storage.database import BackupRefused, Database, DatabaseMissing
 from storage.migrate import MigrationError
 
 log = logging.getLogger(__name__)
@@ -57,8 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
     db = verbs.add_parser("db", help="database maintenance")
     db_verbs = db.add_subparsers(dest="db_verb", metavar="ACTION", required=True)
     db_verbs.add_parser("migrate", help="apply pending migrations")
-    backup = db_verbs.add_parser("backup", help="write an online, consistent copy of the database")
-    backup.add_argument("path", type=Path)
+    backup = db_verbs.add_parser(
+        "backup",
+        help="write an online, consistent copy of the database",
+        description="Write an online, consistent copy of the database; safe while the bot runs.",
+        epilog="PATH may be a new file, or a folder (an existing one, or a new one written with a trailing /): "
+        "a folder gets a new copy inside it each time, named by the UTC time, such as slatebot-20250501-120000.db. "
+        "An existing file is never replaced unless --force is given; the database itself and its -wal and "
+        "-shm files are always refused.",
+    )
+    backup.add_argument("path", metavar="PATH", help="a new file, or a folder to put a dated copy in")
+    backup.add_argument("--force", action="store_true", help="replace PATH if it is an existing file")
     return parser
 
 
@@ -129,13 +139,37 @@ def _console(settings: Settings, args: argparse.Namespace) -> int:
     return run_console(settings, database_url=database, role=role)
 
 
+def _reads_only(args: argparse.Namespace, verb: str) -> bool:
+    """Whether the verb only reads the database, so must not create it: export, db backup, import --dry-run."""
+    if verb == "import":
+        return bool(args.dry_run)
+    return verb == "export" or (verb == "db" and args.db_verb == "backup")
+
+
 async def _offline(settings: Settings, args: argparse.Namespace, verb: str) -> int:
     """The verbs that work on the database alone: import, export, db migrate, db backup."""
-    async with await Database.open(settings.database_path) as db:
+    backing_up = verb == "db" and args.db_verb == "backup"
+    try:
+        # A backup copies the file as it is: migrating first would lose the state from before an upgrade.
+        opened = await Database.open(settings.database_path, migrate=not backing_up, create=not _reads_only(args, verb))
+    except DatabaseMissing:
+        print(
+            f"slatebot: the database {settings.database_path} does not exist (DATABASE_URL={settings.database_url}); "
+            "nothing was created. Fix DATABASE_URL in the environment or .env, or run 'slatebot db migrate' to "
+            "create an empty one.",
+            file=sys.stderr,
+        )
+        return 2
+    async with opened as db:
         services = Services.build(db, default_timezone=settings.default_timezone)
         if verb == "import":
             return await _import(services, args)
         if verb == "export":
+            if not await services.transfer.has_data(args.guild):
+                print(
+                    f"Nothing to export: guild {args.guild} has no data in {settings.database_path}.", file=sys.stderr
+                )
+                return 1
             text = await services.transfer.export(args.guild, args.format, args.election)
             if args.output:
                 args.output.write_text(text, encoding="utf-8")
@@ -147,9 +181,23 @@ async def _offline(settings: Settings, args: argparse.Namespace, verb: str) -> i
             version = await db.fetch_value("PRAGMA user_version")
             print(f"The database {settings.database_path} is at schema version {version}.")
             return 0
-        await db.backup(args.path)
-        print(f"Backed up {settings.database_path} to {args.path}")
-        return 0
+        return await _backup(db, settings, args)
+
+
+async def _backup(db: Database, settings: Settings, args: argparse.Namespace) -> int:
+    """Write the backup; a refused target (the database itself, an existing file without --force) exits 2."""
+    raw: str = args.path
+    target = Path(raw)
+    try:
+        if raw.endswith(("/", os.sep)) and not target.exists():
+            # A trailing slash names a folder: make it, and put a dated copy inside.
+            target.mkdir(parents=True)
+        written = await db.backup(target, overwrite=args.force)
+    except BackupRefused as exc:
+        print(f"slatebot: {exc}", file=sys.stderr)
+        return 2
+    print(f"Backed up {settings.database_path} to {written}")
+    return 0
 
 
 async def _import(services: Services, args: argparse.Namespace) -> int:

@@ -16,6 +16,13 @@ log = logging.getLogger(__name__)
 
 def describe_held(data: MemberData) -> str:
     """The member's data in words."""
+    if data.empty:
+        return (
+            "**What Slatebot stores about you in this server**\n"
+            "Nothing: Slatebot stores nothing about you in this server, so there is nothing to erase. "
+            "Reading the slate, statements or your ballot papers stores nothing; only `/reminders subscribe` "
+            "would store your Discord user id."
+        )
     lines = ["**What Slatebot stores about you in this server**"]
     if data.subscribed_at is not None:
         stamp = discord.utils.format_dt(data.subscribed_at, "D")
@@ -24,13 +31,10 @@ def describe_held(data: MemberData) -> str:
         lines.append(
             f"• Your user id on {data.audit_entries} audit log entries recording changes you made as an organiser."
         )
-    if data.empty:
-        lines.append("Nothing. Reading the slate, statements or your ballot papers stores nothing about you.")
-    else:
-        lines.append(
-            "Reading commands store nothing. Erasing removes your subscription and replaces your id in the audit "
-            "log with an anonymous marker (the record of what changed is kept)."
-        )
+    lines.append(
+        "Reading commands store nothing. Erasing removes your subscription and replaces your id in the audit "
+        "log with an anonymous marker (the record of what changed is kept)."
+    )
     return "\n".join(lines)
 
 
@@ -86,6 +90,10 @@ class Privacy(commands.Cog):
     async def privacy(self, interaction: discord.Interaction) -> None:
         """Exactly what the bot stores about you, with a button to erase it."""
         held = await services(interaction).privacy.held(guild_id(interaction), interaction.user.id)
+        if held.empty:
+            # Nothing to erase: no button to press.
+            await interaction.response.send_message(describe_held(held), ephemeral=True)
+            return
         view = EraseView(interaction.user.id)
         view.interaction = interaction
         await interaction.response.send_message(describe_held(held), view=view, ephemeral=True)

@@ -19,7 +19,7 @@ from discord.ext import commands
 from bot.domain.dates import utc_to_local
 from bot.domain.enums import ElectorateType, MilestoneKind
 from bot.domain.models import Election, GuildConfig
-from bot.domain.reminders import REMINDED_MILESTONES, Occurrence, headline, one_line_advice
+from bot.domain.reminders import REMINDED_MILESTONES, Occurrence, headline, moved_date_phrase, one_line_advice
 from bot.domain.text import plain, truncate
 from bot.errors import NotFound
 from bot.scheduling.poster import DmOutcome, DmSender, PostFailed
@@ -37,15 +37,30 @@ log = logging.getLogger(__name__)
 
 STATEMENTS_LABEL = "Read candidate statements"
 HOW_TO_VOTE_LABEL = "How to vote"
-#: Embed footers carry this reference, so a reminder already in the channel is recognised after a crash.
-REF = "ref "
+#: Reminders posted before the reference moved into the button carried it in their embed footer, after this.
+LEGACY_REF = "ref "
+STATEMENTS_ID = "reminder:statements:"
 HISTORY_LOOKBACK = 50
 EVENT_LOCATION = "Postal ballot: papers go to members' home addresses"
 
 
 def reference(occurrence: Occurrence) -> str:
-    """The reminder's reference as written in its embed footer."""
-    return f"{REF}{occurrence.job_id}"
+    """
+    What, besides its election, tells this reminder apart in its channel: ``ballot_open:1745222400:1d``.
+
+    It rides in the custom id of the reminder's "Read candidate statements" button
+    (``reminder:statements:<election>:<reference>``). Discord keeps a component's custom id with the message
+    and returns it in the channel's history, but never shows it to members: so after a crash between Discord
+    accepting a post and the ledger recording it, the restarted bot finds the post instead of repeating it,
+    and members never read an internal id. (A message nonce is not returned when history is read back, and
+    Discord only de-duplicates nonces for a few minutes, so it could not do this job.)
+    """
+    return f"{occurrence.kind.value}:{int(occurrence.milestone_at.timestamp())}:{occurrence.offset}"
+
+
+def statements_custom_id(election_id: int, ref: str | None = None) -> str:
+    """The statements button's custom id, with the reminder's reference when it is on a channel reminder."""
+    return f"{STATEMENTS_ID}{election_id}" + (f":{ref}" if ref else "")
 
 
 def reminder_embed(occurrence: Occurrence, zone: ZoneInfo, *, late: bool, posted_at: datetime) -> discord.Embed:
@@ -60,19 +75,22 @@ def reminder_embed(occurrence: Occurrence, zone: ZoneInfo, *, late: bool, posted
     )
     if late:
         embed.description += "\n*(Posted late: the bot was offline when this reminder was due.)*"
-    embed.set_footer(text=f"Slatebot reminder · {reference(occurrence)}")
+    embed.set_footer(text="Slatebot reminder")
     return embed
 
 
-class StatementsButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"reminder:statements:(?P<e>\d+)"):
-    """Opens the slate's statements for the reminder's election; works after a restart."""
+class StatementsButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"reminder:statements:(?P<e>\d+)(?::(?P<ref>[a-z_]+:\d+:\w+))?",
+):
+    """Opens the slate's statements for the reminder's election; works after a restart; carries its reference."""
 
-    def __init__(self, election_id: int) -> None:
+    def __init__(self, election_id: int, ref: str | None = None) -> None:
         super().__init__(
             discord.ui.Button(
                 label=STATEMENTS_LABEL,
                 style=discord.ButtonStyle.primary,
-                custom_id=f"reminder:statements:{election_id}",
+                custom_id=statements_custom_id(election_id, ref),
             )
         )
         self.election_id = election_id
@@ -82,7 +100,7 @@ class StatementsButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> "StatementsButton":
         """Rebuild the button from its custom id (after a restart too)."""
-        return cls(int(match["e"]))
+        return cls(int(match["e"]), match["ref"])
 
     @answers_errors
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -164,10 +182,10 @@ async def _election_name(interaction: discord.Interaction, election_id: int) -> 
     return election.name
 
 
-def reminder_view(election_id: int) -> discord.ui.View:
-    """The two persistent buttons of a reminder."""
+def reminder_view(election_id: int, ref: str | None = None) -> discord.ui.View:
+    """The two persistent buttons of a reminder (the first carrying the reminder's reference, when given)."""
     view = discord.ui.View(timeout=None)
-    view.add_item(StatementsButton(election_id))
+    view.add_item(StatementsButton(election_id, ref))
     view.add_item(HowToVoteButton(election_id))
     return view
 
@@ -246,7 +264,7 @@ class DiscordReminderPoster:
             message = await channel.send(
                 content=content,
                 embed=reminder_embed(occurrence, zone, late=late, posted_at=posted_at),
-                view=reminder_view(occurrence.election_id),
+                view=reminder_view(occurrence.election_id, reference(occurrence)),
                 allowed_mentions=mentions,
             )
         except (discord.Forbidden, discord.NotFound) as exc:
@@ -258,14 +276,15 @@ class DiscordReminderPoster:
         return message.id
 
     async def already_posted(self, occurrence: Occurrence) -> int | None:
-        """Look through the channel's recent messages for this reminder's reference."""
+        """Look through the channel's recent messages for this reminder's reference (in its button's custom id)."""
         try:
             channel, _ = await self._channel(occurrence)
-            needle = reference(occurrence)
+            wanted = statements_custom_id(occurrence.election_id, reference(occurrence))
+            legacy = f"{LEGACY_REF}{occurrence.job_id}"
             async for message in channel.history(limit=HISTORY_LOOKBACK):
                 if self.bot.user and message.author.id != self.bot.user.id:
                     continue
-                if any(needle in (e.footer.text or "") for e in message.embeds):
+                if wanted in _custom_ids(message) or any(legacy in (e.footer.text or "") for e in message.embeds):
                     return message.id
         except (PostFailed, discord.HTTPException):
             log.warning("Could not read the reminder channel's history for %s", occurrence.job_id, exc_info=True)
@@ -356,7 +375,7 @@ class Reminders(commands.Cog):
         before = cast(datetime, change.before)
         fmt = "%A %-d %B at %H:%M"
         text = (
-            f"**Date changed:** {plain(election.name)}: {kind.label.lower()} is now "
+            f"**Date changed:** {plain(election.name)}: {moved_date_phrase(kind)} "
             f"{discord.utils.format_dt(after, 'F')} (it was {utc_to_local(before, zone).strftime(fmt)}). "
             "Reminders have moved with it."
         )
@@ -452,6 +471,18 @@ class Reminders(commands.Cog):
         removed = await services(interaction).privacy.unsubscribe(guild_id(interaction), interaction.user.id)
         text = "Done: no more reminder DMs; your subscription is deleted." if removed else "You were not subscribed."
         await interaction.response.send_message(text, ephemeral=True)
+
+
+def _custom_ids(message: discord.Message) -> set[str]:
+    """The custom ids of a message's buttons and menus (in action rows or on their own)."""
+    found: set[str] = set()
+    for component in message.components:
+        children = component.children if isinstance(component, discord.ActionRow) else [component]
+        for child in children:
+            custom_id = getattr(child, "custom_id", None)
+            if isinstance(custom_id, str):
+                found.add(custom_id)
+    return found
 
 
 def _window(election: Election, now: datetime) -> tuple[datetime, datetime] | None:

@@ -11,8 +11,10 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -58,6 +60,32 @@ def _storage_failure(exc: sqlite3.OperationalError) -> StorageUnavailable | None
     return None
 
 
+#: The files SQLite keeps beside a database while it is in use; a backup must never be written over them.
+SIDECARS = ("-wal", "-shm", "-journal")
+
+
+class DatabaseMissing(FileNotFoundError):
+    """The database file does not exist, and the caller asked not to create it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"no database at {path}")
+        self.path = path
+
+
+class BackupRefused(ValueError):
+    """A backup target that would destroy data: the database itself, its sidecar files, or an existing file."""
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one file: the same resolved path (symlinks, ``..``) or the same inode (hard links)."""
+    if first.resolve() == second.resolve():
+        return True
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
 class Database:
     """The bot's SQLite database: one connection, WAL, foreign keys, serialised write transactions."""
 
@@ -67,17 +95,30 @@ class Database:
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: Path | str, *, migrate: bool = True) -> Self:
-        """Open (creating if needed) and migrate the database at ``path``."""
+    async def open(cls, path: Path | str, *, migrate: bool = True, create: bool = True) -> Self:
+        """
+        Open and migrate the database at ``path``.
+
+        With ``create`` (the default) a missing file and its folder are created; without it a missing file
+        raises :class:`DatabaseMissing` and nothing is created, for commands that only read.
+        """
         db = cls(path)
-        await db.connect(migrate=migrate)
+        await db.connect(migrate=migrate, create=create)
         return db
 
-    async def connect(self, *, migrate: bool = True) -> None:
-        """Connect, apply the PRAGMAs and, unless told not to, the pending migrations."""
-        if str(self.path) != ":memory:":
+    async def connect(self, *, migrate: bool = True, create: bool = True) -> None:
+        """Connect (creating the file unless told not to), apply the PRAGMAs and the pending migrations."""
+        if str(self.path) == ":memory:":
+            conn = await aiosqlite.connect(self.path, isolation_level=None)
+        elif create:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
+            conn = await aiosqlite.connect(self.path, isolation_level=None)
+        else:
+            if not self.path.exists():
+                raise DatabaseMissing(self.path)
+            # mode=rw: SQLite opens the file for reading and writing but never creates it, even in a race.
+            uri = f"{self.path.absolute().as_uri()}?mode=rw"
+            conn = await aiosqlite.connect(uri, uri=True, isolation_level=None)
         self._conn = conn
         try:
             conn.row_factory = aiosqlite.Row
@@ -202,26 +243,85 @@ class Database:
         row = await self.fetch_one(sql, params)
         return None if row is None else row[0]
 
-    async def backup(self, target: Path | str) -> None:
+    def backup_path(self, target: Path | str, *, overwrite: bool = False, now: datetime | None = None) -> Path:
         """
-        Write an online, consistent copy of the database to ``target``.
+        The file a backup to ``target`` writes, or :class:`BackupRefused` saying why it must not be written.
 
-        Uses SQLite's backup API, which copies a snapshot page by page while other writers wait only briefly;
-        the copy is written to a temporary file first and renamed, so a half-written backup never exists.
+        An existing folder gets a new dated copy inside it (``slatebot-20250501-120000.db``, then ``-2``...).
+        Refused: the database itself by any path (relative, ``..``, symlink, hard link), its ``-wal``, ``-shm``
+        or ``-journal`` file, and an existing file unless ``overwrite``.
         """
         target = Path(target)
+        if target.is_dir():
+            stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+            base = f"{self.path.stem}-{stamp}"
+            target = target / f"{base}{self.path.suffix}"
+            tries = 1
+            while target.exists() or target.is_symlink():
+                tries += 1
+                target = target.with_name(f"{base}-{tries}{self.path.suffix}")
+        if _same_file(target, self.path):
+            msg = f"{target} is the database itself; back it up to another file or a folder."
+            raise BackupRefused(msg)
+        for sidecar in SIDECARS:
+            if _same_file(target, self.path.with_name(self.path.name + sidecar)):
+                msg = f"{target} is the database's {sidecar} file; back it up to another file or a folder."
+                raise BackupRefused(msg)
+        partial = target.with_name(target.name + ".partial")
+        if any(_same_file(partial, self.path.with_name(self.path.name + s)) for s in ("", *SIDECARS)):
+            msg = f"{target} would be written through {partial}, which is the database's; choose another path."
+            raise BackupRefused(msg)
+        if (target.exists() or target.is_symlink()) and not overwrite:
+            raise BackupRefused(_exists(target))
+        return target
+
+    async def backup(self, target: Path | str, *, overwrite: bool = False) -> Path:
+        """
+        Write an online, consistent copy of the database to ``target`` and return the file written.
+
+        ``target`` is checked by :meth:`backup_path` first (a folder gets a dated copy inside it; the database,
+        its sidecars and, unless ``overwrite``, an existing file are refused). Uses SQLite's backup API, which
+        copies a snapshot page by page while other writers wait only briefly; the copy is written to a temporary
+        file first and renamed, so a half-written backup never exists.
+        """
+        target = self.backup_path(target, overwrite=overwrite)
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
         partial.unlink(missing_ok=True)
-        async with self._lock:
-            dest = await aiosqlite.connect(partial)
-            try:
-                await self.connection.backup(dest)
-            finally:
-                await dest.close()
-        partial.replace(target)
+        try:
+            async with self._lock:
+                dest = await aiosqlite.connect(partial)
+                try:
+                    await self.connection.backup(dest)
+                finally:
+                    await dest.close()
+            if overwrite:
+                partial.replace(target)
+            else:
+                _link_new(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
         log.info("Backed up the database to %s", target)
+        return target
 
     async def dump(self) -> list[str]:
         """Return the SQL text of the whole database (``iterdump``), for comparing states in tests."""
         return [line async for line in self.connection.iterdump()]
+
+
+def _link_new(source: Path, target: Path) -> None:
+    """Give ``source`` the name ``target`` only if nothing has that name yet (never overwrites, even in a race)."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise BackupRefused(_exists(target)) from None
+    except OSError:
+        # A file system without hard links: check, then rename (a narrow race, but still never a known overwrite).
+        if target.exists() or target.is_symlink():
+            raise BackupRefused(_exists(target)) from None
+        source.replace(target)
+
+
+def _exists(target: Path) -> str:
+    """The refusal for a backup target that already exists."""
+    return f"{target} already exists and was left as it was; choose a new path, or add --force to replace it."

@@ -2,7 +2,12 @@
 
 import gc
 import logging
+import os
+import re
+import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -337,3 +342,272 @@ def test_the_cli_keeps_the_configured_token_out_of_the_logs(
     out, err = capsys.readouterr()
     assert TOKEN not in out + err
     assert "[redacted]" in err
+
+
+# ------------------------------------------------------------------------------- as a process: the database verbs
+
+
+def _slatebot(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m bot ARGS`` as its own process in the current directory and environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "LOG_LEVEL": "WARNING"},
+    )
+
+
+def _one_line(err: str) -> str:
+    """The single line a refusal writes to stderr (fails when there are more)."""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def _files_under(folder: Path) -> set[Path]:
+    """Every file and folder under ``folder``, relative to it."""
+    return {p.relative_to(folder) for p in folder.rglob("*")}
+
+
+@pytest.fixture
+def stored(database: Path) -> Path:
+    """The sample imported into guild 1 of the database (by a process), its -wal folded back in."""
+    done = _slatebot("import", str(NEC_2025), "--guild", "1")
+    assert done.returncode == 0, done.stderr
+    return database
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "same path",
+        "absolute path",
+        "relative path",
+        "dotted path",
+        "symlink",
+        "hard link",
+        "wal sidecar",
+        "shm sidecar",
+    ],
+)
+def test_db_backup_onto_the_database_itself_is_refused_with_exit_2(stored: Path, tmp_path: Path, how: str) -> None:
+    """`db backup` naming the database (by any path) or its -wal/-shm file exits 2 with one line, changing nothing."""
+    before = _dump(stored)
+    targets = {
+        "same path": str(stored),
+        "absolute path": str(stored.resolve()),
+        "relative path": "data/slatebot.db",
+        "dotted path": "data/../data/./slatebot.db",
+        "symlink": str(tmp_path / "link.db"),
+        "hard link": str(tmp_path / "hard.db"),
+        "wal sidecar": "data/slatebot.db-wal",
+        "shm sidecar": str(stored) + "-shm",
+    }
+    if how == "symlink":
+        (tmp_path / "link.db").symlink_to(stored)
+    if how == "hard link":
+        os.link(stored, tmp_path / "hard.db")
+    done = _slatebot("db", "backup", targets[how])
+    assert done.returncode == 2, done.stdout + done.stderr
+    line = _one_line(done.stderr)
+    assert line.startswith("slatebot: ")
+    assert "itself" in line or "-wal" in line or "-shm" in line
+    assert "Backed up" not in done.stdout
+    assert _dump(stored) == before
+    assert not list(tmp_path.rglob("*.partial"))
+
+
+def test_db_backup_into_a_folder_puts_a_dated_copy_inside_it(stored: Path, tmp_path: Path) -> None:
+    """A folder (existing, or new when written with a trailing slash) gets a new dated copy each time, never a clash."""
+    (tmp_path / "backups").mkdir()
+    first = _slatebot("db", "backup", "backups")
+    second = _slatebot("db", "backup", "backups")
+    fresh = _slatebot("db", "backup", "new-backups/")
+    for done in (first, second, fresh):
+        assert done.returncode == 0, done.stderr
+    copies = sorted((tmp_path / "backups").iterdir())
+    assert len(copies) == 2
+    [new_copy] = (tmp_path / "new-backups").iterdir()
+    for copy in [*copies, new_copy]:
+        assert re.fullmatch(r"slatebot-\d{8}-\d{6}(-\d+)?\.db", copy.name), copy.name
+        assert _dump(copy) == _dump(stored)
+    assert str(copies[0].name) in first.stdout + second.stdout
+
+
+def test_db_backup_never_overwrites_an_existing_file_without_force(stored: Path, tmp_path: Path) -> None:
+    """An existing target is left untouched (exit 2, one line naming --force); --force replaces it with the copy."""
+    target = tmp_path / "notes.db"
+    target.write_text("precious notes", encoding="utf-8")
+    refused = _slatebot("db", "backup", str(target))
+    assert refused.returncode == 2
+    line = _one_line(refused.stderr)
+    assert str(target) in line
+    assert "--force" in line
+    assert target.read_text(encoding="utf-8") == "precious notes"
+    assert not list(tmp_path.rglob("*.partial"))
+
+    forced = _slatebot("db", "backup", str(target), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert _dump(target) == _dump(stored)
+
+
+def test_db_backup_force_still_refuses_the_database_itself(stored: Path) -> None:
+    """--force does not allow backing the database up onto itself."""
+    before = _dump(stored)
+    done = _slatebot("db", "backup", "--force", "data/slatebot.db")
+    assert done.returncode == 2
+    _one_line(done.stderr)
+    assert _dump(stored) == before
+
+
+def test_db_backup_help_says_what_a_folder_and_an_existing_file_do() -> None:
+    """`db backup --help` explains folders and --force."""
+    done = _slatebot("db", "backup", "--help")
+    assert done.returncode == 0
+    text = " ".join(done.stdout.split())
+    assert "folder" in text
+    assert "--force" in text
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [
+        ["export", "--guild", "1"],
+        ["export", "--guild", "1", "--output", "out.yaml"],
+        ["db", "backup", "copy.db"],
+        ["import", str(NEC_2025), "--guild", "1", "--dry-run"],
+    ],
+)
+def test_a_reading_verb_on_a_missing_database_exits_2_and_creates_nothing(
+    database: Path, tmp_path: Path, verb: list[str]
+) -> None:
+    """With DATABASE_URL naming no file, the verbs that only read say so (exit 2) and create no file or folder."""
+    before = _files_under(tmp_path)
+    done = _slatebot(*verb)
+    assert done.returncode == 2, done.stdout + done.stderr
+    line = _one_line(done.stderr)
+    assert "data/slatebot.db" in line or str(database) in line
+    assert "DATABASE_URL" in line
+    assert "does not exist" in line
+    assert done.stdout == ""
+    assert _files_under(tmp_path) == before
+    assert not database.parent.exists()
+
+
+def test_import_without_dry_run_creates_the_missing_database(database: Path) -> None:
+    """A real import is a write: it creates the database (and its folder) and imports."""
+    done = _slatebot("import", str(NEC_2025), "--guild", "1")
+    assert done.returncode == 0, done.stderr
+    assert database.exists()
+
+
+def test_export_of_a_guild_with_no_data_exits_1_saying_so(stored: Path, tmp_path: Path) -> None:
+    """`export --guild 99` for a guild with nothing stored exits 1 with one line and prints no document."""
+    before = _dump(stored)
+    for extra in ([], ["--output", "out.yaml"], ["--format", "csv"]):
+        done = _slatebot("export", "--guild", "99", *extra)
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert done.stdout == ""
+        assert _one_line(done.stderr) == f"Nothing to export: guild 99 has no data in {stored}."
+    assert not (tmp_path / "out.yaml").exists()
+    assert _dump(stored) == before
+
+
+def test_export_of_an_unknown_election_says_so_as_a_process(stored: Path) -> None:
+    """`export --election` naming no election exits 1 with one line saying so, and prints no document."""
+    done = _slatebot("export", "--guild", "1", "--election", "NEC 1999")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert "No election called “NEC 1999”" in _one_line(done.stderr)
+
+
+def test_the_import_summary_counts_agree_with_their_nouns(stored: Path, tmp_path: Path) -> None:
+    """A re-import that changes one candidate says "1 update", not "1 updates"."""
+    text = NEC_2025.read_text(encoding="utf-8")
+    edited = tmp_path / "edited.yaml"
+    old_job = "job: Teaching assistant, special educational needs school\n"
+    assert text.count(old_job) == 1
+    edited.write_text(text.replace(old_job, "job: Teaching assistant\n"), encoding="utf-8")
+    done = _slatebot("import", str(edited), "--guild", "1")
+    assert done.returncode == 0, done.stderr
+    assert "update candidate Tom Barker" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "The import made 0 additions and 1 update."
+
+
+# ------------------------------------------------------------------------------------------ the README's examples
+
+ROOT = Path(__file__).resolve().parents[1]
+BASH = shutil.which("bash") or "/bin/bash"
+
+
+def _readme_blocks() -> list[list[str]]:
+    """The lines of every ``sh`` and ``text`` code block in the README."""
+    blocks: list[list[str]] = []
+    current: list[str] | None = None
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        if current is None and line in ("```sh", "```text"):
+            current = []
+        elif current is not None and line == "```":
+            blocks.append(current)
+            current = None
+        elif current is not None:
+            current.append(line)
+    return blocks
+
+
+def _readme_workspace(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A folder laid out like the project after the README's install (``.venv``, ``examples``), and a clean env."""
+    work = tmp_path / "checkout"
+    work.mkdir()
+    (work / ".venv").symlink_to(Path(sys.prefix))
+    (work / "examples").symlink_to(ROOT / "examples")
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES and k != "VIRTUAL_ENV"}
+    return work, env
+
+
+def test_every_slatebot_command_in_the_readme_is_spelt_to_run_after_its_install() -> None:
+    """Each README example calls .venv/bin/slatebot, which the README's install creates (slatebot is not on PATH)."""
+    calls = [
+        match.group(1)
+        for block in _readme_blocks()
+        for line in block
+        for match in re.finditer(r"(?:^\$ |^|[|&;]\s*)(\S*slatebot)(?=\s|$)", line)
+    ]
+    assert calls, "the README shows slatebot commands"
+    assert set(calls) == {".venv/bin/slatebot"}, calls
+
+
+def test_the_readme_command_line_examples_run(tmp_path: Path) -> None:
+    """The README's import/export/backup block runs line by line in a fresh checkout, each line exiting 0."""
+    [block] = [b for b in _readme_blocks() if any("import examples/nec_2025.yaml" in line for line in b)]
+    work, env = _readme_workspace(tmp_path)
+    for line in block:
+        done = subprocess.run(
+            [BASH, "-c", line], cwd=work, env=env, capture_output=True, text=True, timeout=120, check=False
+        )
+        assert done.returncode == 0, f"{line}\n{done.stdout}\n{done.stderr}"
+    assert (work / "nec.csv").read_text(encoding="utf-8").startswith("record,election,seat,name,")
+    assert len(list((work / "backups").iterdir())) == 1
+
+
+def test_the_readme_console_example_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    """The README's piped console example, run as shown, prints the transcript the README shows."""
+    [block] = [b for b in _readme_blocks() if b and b[0].startswith("$ ") and "console" in b[0]]
+    work, env = _readme_workspace(tmp_path)
+    done = subprocess.run(
+        [BASH, "-c", block[0].removeprefix("$ ")],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    # The legend's wording belongs to /seat's rendering and may be reworded; the rest must match.
+    shown = [line.rstrip() for line in block[1:] if not line.startswith("| (★")]
+    printed = [line.rstrip() for line in done.stdout.splitlines() if not line.startswith("| (★")]
+    assert printed[-len(shown) :] == shown
+    assert not (work / "slatebot.db").exists()

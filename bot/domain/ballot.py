@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from bot.domain.enums import ElectorateType, MilestoneKind
 from bot.domain.models import Election, Seat
-from bot.domain.text import WORD_PREFIX, match_score, normalise
+from bot.domain.text import WORD_PREFIX, match_score, near_misses, normalise
 
 
 def ballot_is_open(election: Election, now: datetime) -> bool:
@@ -68,6 +68,10 @@ def _closing_order(election: Election) -> tuple[bool, datetime, int]:
 
 
 # --- Ballot papers ------------------------------------------------------------------------------------
+
+
+#: The title of the paper every member gets.
+NATIONAL_PAPER = "National seats"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +148,61 @@ def _group_names(groups: Sequence[str] | str) -> list[str]:
     return [name.strip() for name in names if name.strip()]
 
 
+@dataclass(frozen=True, slots=True)
+class NamedGroups:
+    """The self-organised groups a member named, sorted by where (if anywhere) their seats are."""
+
+    #: Stored names of the groups with seats of their own: each gives the member a paper.
+    with_seats: tuple[str, ...] = ()
+    #: Stored names of the national electorates named (``Black members``): on every member's paper already.
+    national: tuple[str, ...] = ()
+    #: The other names, as typed: groups with no seats of their own in this election (``LGBT+``, ``retired``).
+    without_seats: tuple[str, ...] = ()
+    #: ``(typed, stored)`` for each of ``without_seats`` that looks like a mistyping of a group or national
+    #: electorate (``yung`` for ``Young members``).
+    maybe_meant: tuple[tuple[str, str], ...] = ()
+
+
+def sort_named_groups(seats: Sequence[Seat], groups: Sequence[str] | str) -> NamedGroups:
+    """
+    Sort the groups a member named (a list, or one comma-separated string) by where their seats are.
+
+    1. A name that ``match_electorate`` finds among the ``group`` electorates has seats of its own:
+       ``with_seats``, by its stored name.
+    2. Else one it finds among the ``national`` electorates (``Black``, ``disabled``) is ``national``: those
+       seats are on every member's paper whatever groups they name.
+    3. Anything else (``LGBT+`` where there are no LGBT+ seats, ``retired``, a name that is ambiguous) is
+       ``without_seats``, as typed: naming it is no mistake, it simply adds no paper.
+    4. Each of those whose words other than ``member(s)`` are a near miss (``near_misses``) of a group or
+       national electorate's is listed in ``maybe_meant`` with the closest (``yung``: ``Young members``), so the
+       member can be asked about a typo; ``retired members`` is not a near miss of ``Black members``.
+
+    Each list keeps the order named, and a group named twice (``young, Young members``) appears once.
+    """
+    group_names = known_electorates(seats, ElectorateType.GROUP)
+    national_names = known_electorates(seats, ElectorateType.NATIONAL)
+    own: list[str] = []
+    national: list[str] = []
+    without: list[str] = []
+    for name in _group_names(groups):
+        if (found := match_electorate(name, group_names)) is not None:
+            bucket, value = own, found
+        elif (found := match_electorate(name, national_names)) is not None:
+            bucket, value = national, found
+        else:
+            bucket, value = without, name
+        if all(normalise(value) != normalise(seen) for seen in bucket):
+            bucket.append(value)
+    cores = {_core(name): name for name in [*group_names, *national_names] if _core(name)}
+    meant = tuple((typed, cores[close[0]]) for typed in without if (close := near_misses(_core(typed), list(cores))))
+    return NamedGroups(tuple(own), tuple(national), tuple(without), meant)
+
+
+def _core(group: str) -> str:
+    """A group's match key without the words ``member``/``members``, which every group name may carry."""
+    return " ".join(word for word in normalise(group).split() if word not in ("member", "members"))
+
+
 def ballot_papers(
     seats: Sequence[Seat],
     *,
@@ -174,7 +233,7 @@ def ballot_papers(
         add(f"Your region: {found[0]}", found[1])
     if found := _paper_for(seats, ElectorateType.SERVICE_GROUP, service_group):
         add(f"Your service group: {found[0]}", found[1])
-    add("National seats", _by_name(seat for seat in seats if seat.electorate_type is ElectorateType.NATIONAL))
+    add(NATIONAL_PAPER, _by_name(seat for seat in seats if seat.electorate_type is ElectorateType.NATIONAL))
     for group in _group_names(groups):
         if found := _paper_for(seats, ElectorateType.GROUP, group):
             add(found[0], found[1])

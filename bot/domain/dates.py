@@ -15,7 +15,7 @@ import difflib
 import functools
 import re
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, NoReturn, get_args
@@ -30,6 +30,8 @@ __all__ = [
     "MAX_WORKING_DAYS",
     "Offset",
     "OffsetUnit",
+    "TimetableConflict",
+    "WallTime",
     "common_timezones",
     "default_time",
     "format_offsets",
@@ -41,6 +43,9 @@ __all__ = [
     "parse_timezone",
     "post_by_day",
     "post_by_instant",
+    "read_wall_time",
+    "timetable_conflict",
+    "timetable_conflicts",
     "utc_to_local",
 ]
 
@@ -229,6 +234,83 @@ def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
         raise ValueError(f"local_to_utc wants a naive wall time, got {at!r}")
     wall = datetime.combine(day, at.replace(fold=0), tzinfo=tz)
     return wall.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class WallTime:
+    """What a wall time typed by a user means: the UTC ``instant``, and a ``note`` when the clocks made it ambiguous."""
+
+    instant: datetime
+    note: str | None = None
+
+
+def read_wall_time(day: date, at: time, tz: ZoneInfo) -> WallTime:
+    """
+    Read a wall time a *user* gave for ``day`` in ``tz``: like :func:`local_to_utc`, but nothing silently.
+
+    1. A wall time the clocks skip (01:30 on 30 March 2025 in Europe/London, where 01:00 GMT becomes
+       02:00 BST) raises InvalidInput naming the gap and the first time that exists. Refused rather than
+       moved: a date an organiser typed drives reminders to thousands of members, so the bot stores only
+       a moment they can see they chose; the fix is one retype.
+    2. A wall time the clocks repeat (01:30 on 26 October 2025) means the first pass (01:30 BST), as in
+       :func:`local_to_utc`, and ``note`` says so and when the second pass is.
+    3. Any other wall time converts plainly, with no note.
+
+    Reminder offsets and the post-by day keep using :func:`local_to_utc`: a derived time that lands in a
+    gap is moved forward, since nobody typed it.
+    """
+    if at.tzinfo is not None:
+        raise ValueError(f"read_wall_time wants a naive wall time, got {at!r}")
+    wall = datetime.combine(day, at.replace(fold=0))
+    first, second = wall.replace(tzinfo=tz), wall.replace(tzinfo=tz, fold=1)
+    instant = first.astimezone(UTC)
+    if first.utcoffset() == second.utcoffset():
+        return WallTime(instant)
+    earlier, later = sorted((instant, second.astimezone(UTC)))
+    change = _clock_change(earlier, later, tz)
+    shown = f"{at:%H:%M} on {_long_date(day)}"
+    clocks_from, clocks_to = _wall_text(change, tz, earlier, day), _wall_text(change, tz, later, day)
+    if instant.astimezone(tz).replace(tzinfo=None) != wall:
+        raise InvalidInput(
+            f"{shown} does not exist in {tz.key}: the clocks go forward from {clocks_from} to {clocks_to}. "
+            f"Use {clocks_to} or later, or a time before {clocks_from}."
+        )
+    repeat = (later - earlier).total_seconds() // 60
+    return WallTime(
+        instant,
+        f"{shown} happens twice in {tz.key} (the clocks go back from {clocks_from} to {clocks_to}): this is "
+        f"{at:%H:%M} {first.tzname()}, the first of the two; the second, {at:%H:%M} {second.tzname()}, is "
+        f"{_minutes_text(int(repeat))} later.",
+    )
+
+
+def _clock_change(earlier: datetime, later: datetime, tz: ZoneInfo) -> datetime:
+    """The UTC instant, to the second, between ``earlier`` and ``later`` at which ``tz``'s offset changes."""
+    target = later.astimezone(tz).utcoffset()
+    low, high = int(earlier.timestamp()), int(later.timestamp())
+    while high - low > 1:
+        middle = (low + high) // 2
+        if datetime.fromtimestamp(middle, UTC).astimezone(tz).utcoffset() == target:
+            high = middle
+        else:
+            low = middle
+    return datetime.fromtimestamp(high, UTC)
+
+
+def _wall_text(change: datetime, tz: ZoneInfo, side: datetime, day: date) -> str:
+    """The wall clock at ``change`` read with the offset in force at ``side``: ``01:00``, dated if not on ``day``."""
+    offset = side.astimezone(tz).utcoffset() or timedelta(0)  # never None: ZoneInfo always gives an offset
+    wall = change.replace(tzinfo=None) + offset
+    return f"{wall:%H:%M}" if wall.date() == day else f"{wall:%H:%M} on {_long_date(wall.date())}"
+
+
+def _minutes_text(minutes: int) -> str:
+    """``1 hour``, ``30 minutes``, ``1 hour 30 minutes``: how long a clock change repeats."""
+    hours, rest = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if rest or not parts:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " ".join(parts)
 
 
 def utc_to_local(instant: datetime, tz: ZoneInfo) -> datetime:
@@ -488,3 +570,127 @@ def post_by_instant(close: datetime, *, tz: ZoneInfo, nation: Nation, working_da
     """Return the reminder anchor for the post-by day: 09:00 local on :func:`post_by_day`, as a UTC instant."""
     day = post_by_day(close, tz=tz, nation=nation, working_days=working_days)
     return local_to_utc(day, time(9, 0), tz)
+
+
+# ------------------------------------------------------------------------------------------ timetable order
+
+#: The timetable in order: each milestone may fall at the same moment as a later one, except across the ballot.
+_SEQUENCE: tuple[MilestoneKind, ...] = (
+    MilestoneKind.NOMINATIONS_OPEN,
+    MilestoneKind.NOMINATIONS_CLOSE,
+    MilestoneKind.BALLOT_OPEN,
+    MilestoneKind.REPLACEMENT_DEADLINE,
+    MilestoneKind.BALLOT_CLOSE,
+    MilestoneKind.RESULTS,
+)
+_RANK = {kind: rank for rank, kind in enumerate(_SEQUENCE)}
+#: Milestones up to the open and from the close on: one of each may never share an instant (the ballot lasts).
+_UP_TO_OPEN = frozenset(_SEQUENCE[: _RANK[MilestoneKind.BALLOT_OPEN] + 1])
+_FROM_CLOSE = frozenset(_SEQUENCE[_RANK[MilestoneKind.BALLOT_CLOSE] :])
+
+#: How a refusal says "<kind> can't ..." and how it names the other milestone.
+_SUBJECT = {
+    MilestoneKind.NOMINATIONS_OPEN: "Nominations can’t open",
+    MilestoneKind.NOMINATIONS_CLOSE: "Nominations can’t close",
+    MilestoneKind.BALLOT_OPEN: "The ballot can’t open",
+    MilestoneKind.REPLACEMENT_DEADLINE: "The replacement deadline can’t be",
+    MilestoneKind.BALLOT_CLOSE: "The ballot can’t close",
+    MilestoneKind.RESULTS: "Results can’t be",
+}
+_OBJECT = {
+    MilestoneKind.NOMINATIONS_OPEN: "nominations open",
+    MilestoneKind.NOMINATIONS_CLOSE: "nominations close",
+    MilestoneKind.BALLOT_OPEN: "the ballot opens",
+    MilestoneKind.REPLACEMENT_DEADLINE: "the replacement deadline",
+    MilestoneKind.BALLOT_CLOSE: "the ballot closes",
+    MilestoneKind.RESULTS: "the results",
+}
+
+
+def _in_order(earlier: MilestoneKind, earlier_at: datetime, later: MilestoneKind, later_at: datetime) -> bool:
+    """Whether two milestones, ``earlier`` ranking before ``later`` in the timetable, are dated in order."""
+    if earlier in _UP_TO_OPEN and later in _FROM_CLOSE:
+        return earlier_at < later_at
+    return earlier_at <= later_at
+
+
+@dataclass(frozen=True, slots=True)
+class TimetableConflict:
+    """``kind`` dated ``at`` is out of order with ``other``, already dated ``other_at``."""
+
+    kind: MilestoneKind
+    at: datetime
+    other: MilestoneKind
+    other_at: datetime
+
+    @property
+    def must_be_later(self) -> bool:
+        """Whether ``kind`` ranks after ``other`` (so it needs a later date), rather than before it."""
+        return _RANK[self.kind] > _RANK[self.other]
+
+    def sentence(self, tz: ZoneInfo) -> str:
+        """``Results can’t be before the ballot opens (21 April 2025 09:00).``, the other date in ``tz``."""
+        when = f"{utc_to_local(self.other_at, tz):%H:%M}"
+        other = f"{_OBJECT[self.other]} ({_long_date(utc_to_local(self.other_at, tz).date())} {when})"
+        if self.at == self.other_at:
+            empty = {self.kind, self.other} == {MilestoneKind.BALLOT_OPEN, MilestoneKind.BALLOT_CLOSE}
+            why = ": the ballot window would be empty" if empty else ""
+            return f"{_SUBJECT[self.kind]} at the same moment {other}{why}."
+        relation = "before" if self.must_be_later else "after"
+        return f"{_SUBJECT[self.kind]} {relation} {other}."
+
+    def refusal(self, tz: ZoneInfo) -> str:
+        """:meth:`sentence` and what to do about it, for someone who has just typed ``at``."""
+        direction = "a later" if self.must_be_later else "an earlier"
+        return f"{self.sentence(tz)} Change {self.other.value} first, or choose {direction} date."
+
+
+def timetable_conflict(
+    timetable: Mapping[MilestoneKind, datetime], kind: MilestoneKind, at: datetime
+) -> TimetableConflict | None:
+    """
+    Whether dating ``kind`` at ``at`` breaks the order of the other dated milestones of ``timetable``.
+
+    The order, checked between *every* pair of dated milestones (so an undated one in between changes
+    nothing) and whichever was dated first:
+
+    1. nominations_open ≤ nominations_close ≤ ballot_open;
+    2. ballot_open < ballot_close (a ballot lasts some time), and so anything up to the open is strictly
+       before anything from the close on;
+    3. ballot_open ≤ replacement_deadline ≤ ballot_close (the deadline falls within the window);
+    4. ballot_close ≤ results.
+
+    ``timetable``'s own date for ``kind`` is ignored (it is being replaced). When ``at`` clashes with several
+    milestones, the one nearest ``kind`` in the order is named (the earlier of two equally near).
+    """
+    others = sorted(
+        (other for other in timetable if other is not kind),
+        key=lambda other: (abs(_RANK[other] - _RANK[kind]), _RANK[other]),
+    )
+    for other in others:
+        other_at = timetable[other]
+        if _RANK[other] < _RANK[kind]:
+            ok = _in_order(other, other_at, kind, at)
+        else:
+            ok = _in_order(kind, at, other, other_at)
+        if not ok:
+            return TimetableConflict(kind, at, other, other_at)
+    return None
+
+
+def timetable_conflicts(timetable: Mapping[MilestoneKind, datetime]) -> list[TimetableConflict]:
+    """
+    Every milestone of a whole ``timetable`` that is out of order, for a file imported at once.
+
+    Each milestone is checked against those ranking before it (rules of :func:`timetable_conflict`), so a
+    clash is reported once, by the later milestone, naming the nearest earlier one it clashes with.
+    """
+    conflicts: list[TimetableConflict] = []
+    for kind in _SEQUENCE:
+        if kind not in timetable:
+            continue
+        earlier = {other: at for other, at in timetable.items() if _RANK[other] < _RANK[kind]}
+        conflict = timetable_conflict(earlier, kind, timetable[kind])
+        if conflict is not None:
+            conflicts.append(conflict)
+    return conflicts

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from bot.domain.dates import default_time, local_to_utc, parse_timezone, utc_to_local
+from bot.domain.dates import default_time, local_to_utc, parse_timezone, read_wall_time, utc_to_local
 from bot.domain.enums import ElectorateType, MilestoneKind, Nation
 from bot.domain.text import normalise
 from bot.errors import InvalidInput
@@ -480,10 +480,10 @@ class _Builder:
     def _instant(self, value: object, kind: MilestoneKind, line: int) -> datetime | None:
         if isinstance(value, datetime):
             if value.tzinfo is None:
-                return local_to_utc(value.date(), value.time(), self.zone)
+                return self._wall(value.date(), value.time(), kind, line)
             return value.astimezone(ZoneInfo("UTC"))
         if isinstance(value, date):
-            return local_to_utc(value, default_time(kind), self.zone)
+            return self._wall(value, default_time(kind), kind, line)
         text = str(value or "").strip()
         match = _LOCAL_TIME.fullmatch(text)
         if match is None:
@@ -498,7 +498,15 @@ class _Builder:
         if match["offset"]:
             aware = datetime.fromisoformat(f"{day.isoformat()}T{at.isoformat()}{match['offset']}")
             return aware.astimezone(ZoneInfo("UTC"))
-        return local_to_utc(day, at, self.zone)
+        return self._wall(day, at, kind, line)
+
+    def _wall(self, day: date, at: time, kind: MilestoneKind, line: int) -> datetime | None:
+        """A local wall time of the file; one the clocks skip is a problem, not silently moved."""
+        try:
+            return read_wall_time(day, at, self.zone).instant
+        except InvalidInput as exc:
+            self.problem(line, f"{kind.value}: {exc.message}")
+            return None
 
     def add_seat(
         self,

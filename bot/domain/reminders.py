@@ -4,6 +4,12 @@ Which reminders a guild's timetable calls for, and what each one says. Pure: the
 A reminder *occurrence* is one (election, milestone, offset) pair: "7 days before the ballot opens". Its id
 names the milestone's instant too, so when an organiser moves a date the old occurrence disappears and a new
 one (never posted) takes its place, while an unchanged date keeps its id and a restart never repeats it.
+
+An election's reminders stop (:func:`finished_elections`) once its ``results`` date has passed, or once every
+*contested* seat (more candidates than places) has its result. Recording one result never stops them by itself:
+results are typed in one candidate at a time, often while the ballot is still open. An election with no
+contested seat at all (every seat unopposed, or no seats entered yet) is never finished by its results: it has
+nothing whose count could end the campaign, so its reminders run to its dates (the last one is at the close).
 """
 
 from collections.abc import Iterable, Sequence
@@ -71,11 +77,69 @@ def anchors(election: Election, config: GuildConfig) -> list[tuple[ReminderKind,
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class SeatCount:
+    """How far one seat's result is recorded: what the rule for stopping an election's reminders reads."""
+
+    election_id: int
+    places: int
+    #: Candidates standing.
+    candidates: int
+    #: Candidates with votes recorded.
+    recorded: int
+    #: Candidates the organiser marked elected.
+    elected: int
+
+    @property
+    def contested(self) -> bool:
+        """More candidates than places: there is a count to wait for."""
+        return self.candidates > self.places
+
+    @property
+    def complete(self) -> bool:
+        """Every candidate's votes are in, or as many are marked elected as the seat has places."""
+        return self.recorded >= self.candidates or self.elected >= self.places
+
+
+def finished_elections(elections: Iterable[Election], seats: Iterable[SeatCount], now: datetime) -> set[int]:
+    """
+    The elections whose reminders stop at ``now``: the ``results`` date has passed, or every contested seat is in.
+
+    An election with no contested seat is finished only by its results date (see the module's notes).
+    """
+    contested: dict[int, list[SeatCount]] = {}
+    for seat in seats:
+        if seat.contested:
+            contested.setdefault(seat.election_id, []).append(seat)
+    finished: set[int] = set()
+    for election in elections:
+        declared = election.at(MilestoneKind.RESULTS)
+        counted = contested.get(election.id, [])
+        if (declared is not None and declared <= now) or (counted and all(s.complete for s in counted)):
+            finished.add(election.id)
+    return finished
+
+
+def moved_date_phrase(kind: MilestoneKind) -> str:
+    """How a "date changed" notice says what moved, to be followed by the new date: ``the ballot now closes``."""
+    return _MOVED[kind]
+
+
+_MOVED = {
+    MilestoneKind.NOMINATIONS_OPEN: "nominations now open",
+    MilestoneKind.NOMINATIONS_CLOSE: "nominations now close",
+    MilestoneKind.BALLOT_OPEN: "the ballot now opens",
+    MilestoneKind.REPLACEMENT_DEADLINE: "the last day to ask for a replacement ballot paper is now",
+    MilestoneKind.BALLOT_CLOSE: "the ballot now closes",
+    MilestoneKind.RESULTS: "the results are now due",
+}
+
+
 def plan(config: GuildConfig, elections: Sequence[Election], *, finished: Iterable[int] = ()) -> list[Occurrence]:
     """
     Every reminder the guild's timetable calls for, by time; none when reminders are off or have no channel.
 
-    ``finished`` names elections whose results are in: their reminders stop.
+    ``finished`` names elections whose reminders have stopped (:func:`finished_elections`).
     """
     if not config.reminders_enabled or config.reminder_channel_id is None:
         return []

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.models import Candidate, Election, Result, Seat, SeatWithCandidates
-from bot.domain.text import normalise
+from bot.domain.text import counted, normalise
 
 #: The label the tally gives candidates of no slate.
 INDEPENDENT = "Independent"
@@ -322,6 +322,28 @@ def seat_result(
     # decided by a flag, so the order reads top down.
     ordered = tuple(sorted(ranked, key=lambda c: (c.rank is None, c.rank or 0, not c.elected)))
     return SeatResult(seat.seat, ordered, status)
+
+
+def overfilled(seat_name: str, places: int, elected: Sequence[str]) -> str | None:
+    """
+    Why a seat cannot have everyone in ``elected`` marked elected (more of them than its places), else ``None``.
+
+    The organiser's ``elected`` flag wins over the arithmetic, so it is the one thing that can claim more winners
+    than a seat has places: that is refused where it is written, not quietly cut when results are shown.
+    """
+    if len(elected) <= places:
+        return None
+    return (
+        f"{seat_name} has {counted(places, 'place')}, but {counted(len(elected), 'candidate')} are marked elected: "
+        f"{and_list(elected)}"
+    )
+
+
+def and_list(names: Sequence[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 # --- A whole election ---------------------------------------------------------------------------------

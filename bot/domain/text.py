@@ -74,15 +74,21 @@ class _Query:
     text: str
     compact: str
     words: tuple[str, ...]
+    #: What was typed, case-folded, when it holds only symbols (``%``, ``_``): those are matched literally.
+    symbols: str = ""
 
     @classmethod
     def of(cls, query: str) -> "_Query":
         text = normalise(query)
-        return cls(text=text, compact=text.replace(" ", ""), words=tuple(text.split()))
+        symbols = "" if text else " ".join(query.casefold().split())
+        return cls(text=text, compact=text.replace(" ", ""), words=tuple(text.split()), symbols=symbols)
 
     def score(self, name: str) -> float | None:
         """Score one name; cheap tiers first, difflib only when none of them matched."""
         if not self.text:
+            # Symbols alone (``%``) must not read as an empty query, which would offer every name.
+            if self.symbols:
+                return SUBSTRING if self.symbols in name.casefold() else None
             return EMPTY
         key = normalise(name)
         if not key:
@@ -151,7 +157,8 @@ def match_score(query: str, name: str) -> float | None:
     any order (``WORD_PREFIX``: ``Wales`` and ``Cymru/Wales``, ``health male`` and ``Health Service Group
     (Male)``); the query occurs inside the name (``SUBSTRING``); then similar spelling (fuzzy, scored
     ``FUZZY_SCALE`` times a similarity of at least ``FUZZY_THRESHOLD``: ``Tom Baker`` and ``Tom Barker``).
-    An empty query matches every name with the low score ``EMPTY``.
+    An empty query matches every name with the low score ``EMPTY``; a query of symbols only (``%``, ``_``),
+    which ``normalise()`` empties, is no wildcard: it matches (``SUBSTRING``) just the names containing it.
     """
     return _Query.of(query).score(name)
 
@@ -368,6 +375,68 @@ def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
     if room:
         kept = kept[: _safe_cut(text, room)]
     return kept.rstrip() + ellipsis
+
+
+# --- Pasted text ---------------------------------------------------------------------------------------
+
+
+def tidy_paragraphs(text: str) -> str:
+    r"""
+    Tidy long text pasted from anywhere (a Word document on Windows, an email) for storage and display.
+
+    1. Every line ending (``\r\n``, a lone ``\r``, and the rarer ones ``str.splitlines`` knows) becomes ``\n``.
+    2. Spaces and tabs at the end of each line are dropped (a line holding only them becomes blank).
+    3. A run of blank lines becomes one blank line: paragraphs stay apart, but never by more than that.
+    4. Blank lines at the start and end go. Indentation at the start of a line is kept.
+
+    Idempotent, and no non-whitespace character is changed or moved.
+    """
+    lines: list[str] = []
+    for line in text.splitlines():
+        line = line.rstrip()
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+# --- Near misses ---------------------------------------------------------------------------------------
+
+#: How alike (difflib ratio of the match keys) a new name and a stored one must be for the new one to look
+#: like a mistyping of it: ``Time for Reel Change`` and ``Time for Real Change`` are 0.95 alike, ``Members
+#: First`` and ``Members United`` 0.74 (two different names).
+NEAR_MISS_SIMILARITY = 0.8
+
+
+def near_misses(name: str, names: Iterable[str]) -> list[str]:
+    """
+    The stored ``names`` that ``name`` nearly, but not quite, matches: the ones it may be a mistyping of.
+
+    1. If any stored name is the same as ``name`` after ``normalise()`` (``Time For Real Change``), that is the
+       name meant and nothing is a near miss: ``[]``.
+    2. Otherwise a stored name is a near miss when ``match_score`` finds ``name`` equal to it ignoring spaces,
+       a prefix of it, or every word of ``name`` a prefix of one of its words (``Members`` for ``Members
+       First``); when it is a prefix of ``name`` (``Time for Real Change 2025``); or when the two match keys
+       are at least ``NEAR_MISS_SIMILARITY`` alike (``Time for Reel Change``).
+    3. Most alike first, then alphabetically.
+    """
+    key = normalise(name)
+    stored = list(dict.fromkeys(names))
+    if not key or any(normalise(other) == key for other in stored):
+        return []
+    found: list[tuple[float, str]] = []
+    for other in stored:
+        other_key = normalise(other)
+        if not other_key:
+            continue
+        similarity = SequenceMatcher(None, key, other_key, autojunk=False).ratio()
+        forward = match_score(name, other)
+        backward = match_score(other, name)
+        if (forward is not None and forward >= WORD_PREFIX) or backward == PREFIX or similarity >= NEAR_MISS_SIMILARITY:
+            found.append((similarity, other))
+    found.sort(key=lambda entry: (-entry[0], normalise(entry[1]), entry[1]))
+    return [other for _, other in found]
 
 
 def counted(count: int, singular: str, plural_form: str | None = None) -> str:

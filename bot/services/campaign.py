@@ -4,12 +4,20 @@ The activists' read side: the slate, a seat, a candidate, a member's own ballot 
 Nothing here writes, and nothing about the member asking is stored.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.domain.ballot import BallotPaper, ballot_is_open, ballot_papers, known_electorates, match_electorate
+from bot.domain.ballot import (
+    BallotPaper,
+    NamedGroups,
+    ballot_is_open,
+    ballot_papers,
+    known_electorates,
+    match_electorate,
+    sort_named_groups,
+)
 from bot.domain.calendar import timetable_calendar
 from bot.domain.enums import ElectorateType, MilestoneKind
 from bot.domain.models import Candidate, Election, GuildConfig, Seat, SeatWithCandidates
@@ -72,6 +80,8 @@ class HowToVote:
     papers: tuple[PaperAdvice, ...]
     region: str | None
     service_group: str | None
+    #: The groups the member named: with seats of their own, national, or with no seats in this election.
+    groups: NamedGroups = field(default_factory=NamedGroups)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,10 +215,10 @@ class CampaignService(Service):
             if service_group is None or not service_group.strip()
             else self._check_electorate(plain_seats, ElectorateType.SERVICE_GROUP, service_group, "service group")
         )
-        group_list = [g.strip() for g in (groups or "").split(",") if g.strip()]
-        for group in group_list:
-            self._check_electorate(plain_seats, ElectorateType.GROUP, group, "group")
-        papers = ballot_papers(plain_seats, region=region_name, service_group=group_name, groups=group_list)
+        # A group with no seats of its own (LGBT+, retired) or national ones (Black members) is no mistake: the
+        # member still gets their ballot, with a note on each such group.
+        named = sort_named_groups(plain_seats, groups or "")
+        papers = ballot_papers(plain_seats, region=region_name, service_group=group_name, groups=named.with_seats)
         config = await self.repos.guilds.get(guild_id)
         by_id = {s.seat.id: s for s in seats}
         advice = tuple(
@@ -221,7 +231,7 @@ class CampaignService(Service):
             )
             for paper in papers
         )
-        return HowToVote(await self._timetable(guild_id, target), config.slate, advice, region_name, group_name)
+        return HowToVote(await self._timetable(guild_id, target), config.slate, advice, region_name, group_name, named)
 
     @staticmethod
     def _check_electorate(seats: list[Seat], kind: ElectorateType, query: str, what: str) -> str:

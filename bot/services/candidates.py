@@ -1,19 +1,45 @@
 """Candidates: who stands, for which seat, on which slate, and what they say."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bot.clock import Clock
 from bot.domain.models import Candidate
-from bot.domain.text import plain, resolve
+from bot.domain.text import plain, resolve, tidy_paragraphs
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.services._base import Service
 from bot.services._validate import NAME_LIMIT, STATEMENT_LIMIT, TEXT_LIMIT, clean_name, clean_text
 from bot.services.elections import ElectionService
 from bot.services.seats import SeatService
+from bot.services.slates import WithNewSlate, name_slate
 from storage.repositories import Repositories
 
 #: What an organiser may type for "no slate".
 _INDEPENDENT = frozenset({"", "none", "independent", "no slate"})
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field an edit changed, its values in words (``none``, ``yes``/``no``, a seat's name); user text raw."""
+
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateEdit:
+    """What ``CandidateService.edit`` did: the candidate before and after, in words, and any slate it made."""
+
+    before: Candidate
+    after: Candidate
+    election: str
+    changes: tuple[FieldChange, ...]
+    new_slate: str | None = None
+
+
+def _statement(text: str | None) -> str | None:
+    """A statement as stored: pasted line endings and blank-line runs tidied, then checked like any text."""
+    return clean_text(None if text is None else tidy_paragraphs(text), "statement", STATEMENT_LIMIT)
 
 
 class CandidateService(Service):
@@ -67,19 +93,56 @@ class CandidateService(Service):
         job: str | None = None,
         incumbent: bool = False,
         statement: str | None = None,
+        new_slate: bool = False,
     ) -> Candidate:
-        """Add a candidate to a seat; the same person twice in one seat is refused."""
+        """Add a candidate to a seat (see :meth:`add_reported`, which also says whether a slate was made)."""
+        added = await self.add_reported(
+            guild_id,
+            actor_id,
+            name=name,
+            seat=seat,
+            election=election,
+            slate=slate,
+            branch=branch,
+            job=job,
+            incumbent=incumbent,
+            statement=statement,
+            new_slate=new_slate,
+        )
+        return added.value
+
+    async def add_reported(
+        self,
+        guild_id: int,
+        actor_id: int,
+        *,
+        name: str,
+        seat: str,
+        election: str | None = None,
+        slate: str | None = None,
+        branch: str | None = None,
+        job: str | None = None,
+        incumbent: bool = False,
+        statement: str | None = None,
+        new_slate: bool = False,
+    ) -> WithNewSlate[Candidate]:
+        """
+        Add a candidate to a seat; the same person twice in one seat is refused.
+
+        A slate named for the first time is made (and named in the outcome); a near miss of an existing slate
+        raises ``SlateNearMiss`` unless ``new_slate`` confirms it. The statement is stored tidied.
+        """
         name = clean_name(name, "candidate")
         branch = clean_text(branch, "branch", NAME_LIMIT)
         job = clean_text(job, "job", TEXT_LIMIT)
-        statement = clean_text(statement, "statement", STATEMENT_LIMIT)
+        statement = _statement(statement)
         async with self.db.transaction():
             target_seat = await self.seats.resolve(guild_id, seat, election)
             existing = await self.repos.candidates.find_in_seat(guild_id, target_seat.id, name)
             if existing is not None:
                 msg = f"{plain(existing.name)} already stands for {plain(target_seat.name)}."
                 raise Conflict(msg)
-            slate_id = await self._slate_id(guild_id, slate)
+            slate_id, made = await self._slate_id(guild_id, slate, new_slate=new_slate)
             draft = Candidate(
                 id=0,
                 guild_id=guild_id,
@@ -92,7 +155,7 @@ class CandidateService(Service):
             )
             candidate = await self.repos.candidates.add(draft, slate_id)
             await self.audit(guild_id, actor_id, "candidate.add", None, candidate)
-        return candidate
+        return WithNewSlate(candidate, candidate.slate if made else None)
 
     async def edit(
         self,
@@ -107,8 +170,13 @@ class CandidateService(Service):
         branch: str | None = None,
         job: str | None = None,
         incumbent: bool | None = None,
-    ) -> Candidate:
-        """Change any of a candidate's fields (``slate: none`` makes them an independent)."""
+        new_slate: bool = False,
+    ) -> CandidateEdit:
+        """
+        Change any of a candidate's fields (``slate: none`` makes them an independent); say what changed.
+
+        Slates are named as in :meth:`add_reported`: a near miss raises ``SlateNearMiss`` unless ``new_slate``.
+        """
         async with self.db.transaction():
             before = await self.resolve(guild_id, candidate, election)
             after = before
@@ -122,9 +190,10 @@ class CandidateService(Service):
                 after = replace(after, job=clean_text(job, "job", TEXT_LIMIT))
             if incumbent is not None:
                 after = replace(after, incumbent=incumbent)
-            slate_id = await self._slate_id(guild_id, after.slate)
+            slate_id, _ = await self._slate_id(guild_id, after.slate)
+            made = False
             if slate is not None:
-                slate_id = await self._slate_id(guild_id, slate)
+                slate_id, made = await self._slate_id(guild_id, slate, new_slate=new_slate)
                 named = None if slate_id is None else await self.repos.slates.get(guild_id, slate_id)
                 after = replace(after, slate=None if named is None else named.name)
             if after == before:
@@ -137,15 +206,39 @@ class CandidateService(Service):
                     raise Conflict(msg)
             await self.repos.candidates.update(after, slate_id)
             await self.audit(guild_id, actor_id, "candidate.edit", before, after)
-        return after
+            election_name, changes = await self._describe(guild_id, before, after)
+        return CandidateEdit(before, after, election_name, changes, after.slate if made else None)
+
+    async def _describe(
+        self, guild_id: int, before: Candidate, after: Candidate
+    ) -> tuple[str, tuple[FieldChange, ...]]:
+        """The candidate's election and each changed field in words, in the order of the edit's options."""
+        seat_names: dict[int, str] = {}
+        election = ""
+        for seat_id in (before.seat_id, after.seat_id):
+            seat = await self.repos.seats.get(guild_id, seat_id)
+            if seat is not None:
+                seat_names[seat_id] = seat.name
+                found = await self.repos.elections.get(guild_id, seat.election_id)
+                election = election if found is None else found.name
+        shown = {
+            "name": (before.name, after.name),
+            "seat": (seat_names.get(before.seat_id, "?"), seat_names.get(after.seat_id, "?")),
+            "slate": (before.slate or "independent", after.slate or "independent"),
+            "branch": (before.branch or "none", after.branch or "none"),
+            "job": (before.job or "none", after.job or "none"),
+            "incumbent": ("yes" if before.incumbent else "no", "yes" if after.incumbent else "no"),
+        }
+        changes = tuple(FieldChange(field, old, new) for field, (old, new) in shown.items() if old != new)
+        return election, changes
 
     async def set_statement(self, guild_id: int, actor_id: int, candidate_id: int, statement: str | None) -> Candidate:
         """Replace a candidate's statement (empty clears it)."""
-        statement = clean_text(statement, "statement", STATEMENT_LIMIT)
+        statement = _statement(statement)
         async with self.db.transaction():
             before = await self._get(guild_id, candidate_id)
             after = replace(before, statement=statement)
-            slate_id = await self._slate_id(guild_id, before.slate)
+            slate_id, _ = await self._slate_id(guild_id, before.slate)
             await self.repos.candidates.update(after, slate_id)
             await self.audit(guild_id, actor_id, "candidate.statement", before, after)
         return after
@@ -169,12 +262,16 @@ class CandidateService(Service):
             raise NotFound(msg)
         return found
 
-    async def _slate_id(self, guild_id: int, slate: str | None) -> int | None:
-        """The named slate's id (created if new); ``None`` for no slate, ``none`` or ``independent``."""
+    async def _slate_id(self, guild_id: int, slate: str | None, *, new_slate: bool = False) -> tuple[int | None, bool]:
+        """
+        The named slate's id and whether it was made just now (see ``name_slate``).
+
+        ``None`` for no slate, ``none`` or ``independent``.
+        """
         if slate is None or slate.strip().casefold() in _INDEPENDENT:
-            return None
-        found, _ = await self.repos.slates.ensure(guild_id, clean_name(slate, "slate"))
-        return found.id
+            return None, False
+        found, made = await name_slate(self.repos, guild_id, slate, new_slate=new_slate)
+        return found.id, made
 
 
 _ADD_HINT = "An organiser can add them with `/organise candidate add`."

@@ -5,8 +5,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.ballot import current_election
-from bot.domain.dates import default_time, local_to_utc, parse_date, parse_time, post_by_instant, utc_to_local
-from bot.domain.enums import TIMETABLE_ORDER, MilestoneKind
+from bot.domain.dates import (
+    default_time,
+    parse_date,
+    parse_time,
+    post_by_instant,
+    read_wall_time,
+    timetable_conflict,
+    utc_to_local,
+)
+from bot.domain.enums import MilestoneKind
 from bot.domain.models import Election
 from bot.domain.text import plain, resolve
 from bot.errors import Conflict, InvalidInput, NotFound
@@ -18,13 +26,27 @@ NO_ELECTIONS = "This server has no elections yet. An organiser can add one with 
 
 @dataclass(frozen=True, slots=True)
 class DateChange:
-    """The outcome of ``set_date``: the election after the change and what moved."""
+    """
+    The outcome of ``set_date``: the election after the change and what moved.
+
+    ``note`` says how a wall time the clocks repeat was read (see :func:`~bot.domain.dates.read_wall_time`).
+    """
 
     election: Election
     kind: MilestoneKind
     before: datetime | None
     after: datetime
     in_past: bool
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DateCleared:
+    """The outcome of ``clear_date``: the election after the change, and the date it no longer has."""
+
+    election: Election
+    kind: MilestoneKind
+    before: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +146,13 @@ class ElectionService(Service):
         now = self.clock.now()
         day = parse_date(date_text, today=utc_to_local(now, zone).date())
         at = parse_time(time_text) if time_text and time_text.strip() else default_time(kind)
-        instant = local_to_utc(day, at, zone)
+        wall = read_wall_time(day, at, zone)
+        instant = wall.instant
         async with self.db.transaction():
             before = await self.resolve(guild_id, election)
-            _check_order(before, kind, instant, zone)
+            conflict = timetable_conflict({m.kind: m.at for m in before.timetable}, kind, instant)
+            if conflict is not None:
+                raise InvalidInput(conflict.refusal(zone))
             await self.repos.elections.set_milestone(guild_id, before.id, kind, instant)
             after = await self._get(guild_id, before.id)
             await self.audit(
@@ -138,9 +163,9 @@ class ElectionService(Service):
                 {"election": after.name, "kind": kind.value, "at": _iso(instant)},
             )
         await self.timetable_changed(guild_id, election_id=after.id, kind=kind, before=before.at(kind), after=instant)
-        return DateChange(after, kind, before.at(kind), instant, instant < now)
+        return DateChange(after, kind, before.at(kind), instant, instant < now, wall.note)
 
-    async def clear_date(self, guild_id: int, actor_id: int, election: str, kind: MilestoneKind) -> Election:
+    async def clear_date(self, guild_id: int, actor_id: int, election: str, kind: MilestoneKind) -> DateCleared:
         """Remove a milestone's date."""
         async with self.db.transaction():
             before = await self.resolve(guild_id, election)
@@ -158,7 +183,7 @@ class ElectionService(Service):
                 None,
             )
         await self.timetable_changed(guild_id, election_id=after.id, kind=kind, before=previous)
-        return after
+        return DateCleared(after, kind, previous)
 
     async def post_by(self, guild_id: int, election: Election) -> datetime | None:
         """The post-by day's anchor (09:00 local) for the election, when its close is dated."""
@@ -178,27 +203,3 @@ class ElectionService(Service):
 
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
-
-
-def _check_order(election: Election, kind: MilestoneKind, instant: datetime, zone: ZoneInfo) -> None:
-    """Refuse a date that would put the timetable out of order (a close before its open, results before the close)."""
-    for earlier, later in TIMETABLE_ORDER:
-        if kind is later:
-            other = election.at(earlier)
-            if other is not None and instant < other:
-                raise InvalidInput(_order_message(kind, instant, earlier, other, "before", zone))
-        if kind is earlier:
-            other = election.at(later)
-            if other is not None and instant > other:
-                raise InvalidInput(_order_message(kind, instant, later, other, "after", zone))
-
-
-def _order_message(
-    kind: MilestoneKind, instant: datetime, other_kind: MilestoneKind, other: datetime, relation: str, zone: ZoneInfo
-) -> str:
-    fmt = "%-d %B %Y %H:%M"
-    return (
-        f"{kind.label} ({kind.value}) on {utc_to_local(instant, zone).strftime(fmt)} would fall {relation} "
-        f"{other_kind.label.lower()} ({other_kind.value}, {utc_to_local(other, zone).strftime(fmt)}). "
-        f"Fix the other date first or choose a date in order."
-    )

@@ -7,7 +7,7 @@ from bot.domain.enums import Nation
 from bot.domain.models import GuildConfig
 from bot.errors import InvalidInput
 from bot.services._base import Service
-from bot.services._validate import clean_name
+from bot.services.slates import WithNewSlate, name_slate
 
 
 class GuildConfigService(Service):
@@ -39,15 +39,24 @@ class GuildConfigService(Service):
         """Let members with this role use the organiser commands (``None`` clears it)."""
         return await self._update(guild_id, actor_id, "settings.organiser_role", organiser_role_id=role_id)
 
-    async def set_slate(self, guild_id: int, actor_id: int, name: str) -> GuildConfig:
-        """Make the named slate (created if new) the one the bot recommends."""
-        name = clean_name(name, "slate")
+    async def set_slate(self, guild_id: int, actor_id: int, name: str, *, new_slate: bool = False) -> GuildConfig:
+        """Make the named slate the one the bot recommends (see :meth:`set_slate_reported`)."""
+        return (await self.set_slate_reported(guild_id, actor_id, name, new_slate=new_slate)).value
+
+    async def set_slate_reported(
+        self, guild_id: int, actor_id: int, name: str, *, new_slate: bool = False
+    ) -> WithNewSlate[GuildConfig]:
+        """
+        Make the named slate the one the bot recommends, and say whether it was made just now.
+
+        A near miss of an existing slate raises ``SlateNearMiss`` unless ``new_slate`` confirms the name.
+        """
         async with self.db.transaction():
-            slate, _ = await self.repos.slates.ensure(guild_id, name)
+            slate, made = await name_slate(self.repos, guild_id, name, new_slate=new_slate)
             before = await self.repos.guilds.get(guild_id)
             after = await self.repos.guilds.update(guild_id, slate_id=slate.id)
             await self.audit(guild_id, actor_id, "settings.slate", before, after)
-        return after
+        return WithNewSlate(after, slate.name if made else None)
 
     async def set_nation(self, guild_id: int, actor_id: int, nation: str) -> GuildConfig:
         """Choose whose bank holidays count when working out the post-by day."""

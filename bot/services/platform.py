@@ -3,10 +3,19 @@
 from dataclasses import dataclass
 
 from bot.domain.models import PlatformPoint, Slate
-from bot.domain.text import plain, resolve, truncate
+from bot.domain.text import normalise, plain, resolve, truncate
 from bot.errors import InvalidInput, NotFound
 from bot.services._base import Service
-from bot.services._validate import TEXT_LIMIT, clean_name, clean_text
+from bot.services._validate import TEXT_LIMIT, clean_text
+from bot.services.slates import WithNewSlate, name_slate
+
+
+@dataclass(frozen=True, slots=True)
+class AddedPoint:
+    """A point just added, and the slate whose platform it is in."""
+
+    point: PlatformPoint
+    slate: Slate
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,6 +24,8 @@ class Platform:
 
     slate: Slate
     points: tuple[PlatformPoint, ...]
+    #: Whether it is the guild's own slate (the one set with ``/organise settings slate``).
+    ours: bool = False
 
 
 class PlatformService(Service):
@@ -37,22 +48,50 @@ class PlatformService(Service):
     async def platform(self, guild_id: int, slate: str | None = None) -> Platform:
         """The slate's numbered points."""
         target = await self.slate(guild_id, slate)
-        return Platform(target, tuple(await self.repos.slates.points(guild_id, target.id)))
+        config = await self.repos.guilds.get(guild_id)
+        ours = config.slate is not None and normalise(config.slate) == normalise(target.name)
+        return Platform(target, tuple(await self.repos.slates.points(guild_id, target.id)), ours)
 
     async def slate_names(self, guild_id: int) -> list[str]:
         """Every slate name, for autocomplete."""
         return [s.name for s in await self.repos.slates.all(guild_id)]
 
     async def add(
-        self, guild_id: int, actor_id: int, text: str, slate: str | None = None, position: int | None = None
+        self,
+        guild_id: int,
+        actor_id: int,
+        text: str,
+        slate: str | None = None,
+        position: int | None = None,
+        *,
+        new_slate: bool = False,
     ) -> PlatformPoint:
-        """Add a point at ``position`` (default: the end); later points move down one."""
+        """Add a point (see :meth:`add_reported`, which also names its slate and any slate it made)."""
+        added = await self.add_reported(guild_id, actor_id, text, slate, position, new_slate=new_slate)
+        return added.value.point
+
+    async def add_reported(
+        self,
+        guild_id: int,
+        actor_id: int,
+        text: str,
+        slate: str | None = None,
+        position: int | None = None,
+        *,
+        new_slate: bool = False,
+    ) -> WithNewSlate[AddedPoint]:
+        """
+        Add a point at ``position`` (default: the end); later points move down one.
+
+        ``slate`` defaults to the guild's own; a slate named for the first time is made, and a near miss of an
+        existing one raises ``SlateNearMiss`` unless ``new_slate`` confirms it.
+        """
         cleaned = clean_text(text, "platform point", TEXT_LIMIT)
         if cleaned is None:
             msg = "A platform point needs some text."
             raise InvalidInput(msg)
         async with self.db.transaction():
-            target = await self._slate_for_write(guild_id, slate)
+            target, made = await self._slate_for_write(guild_id, slate, new_slate=new_slate)
             points = await self.repos.slates.points(guild_id, target.id)
             at = len(points) + 1 if position is None else _check_position(position, len(points) + 1)
             point = await self.repos.slates.add_point(guild_id, target.id, at, cleaned)
@@ -60,7 +99,7 @@ class PlatformService(Service):
             order.insert(at - 1, point.id)
             await self.repos.slates.set_positions(guild_id, order)
             await self.audit(guild_id, actor_id, "platform.add", None, point)
-        return point
+        return WithNewSlate(AddedPoint(point, target), target.name if made else None)
 
     async def resolve_point(self, guild_id: int, point: str, slate: str | None = None) -> PlatformPoint:
         """A point by its number (``3``) or its wording, in the named slate or the guild's own."""
@@ -110,11 +149,11 @@ class PlatformService(Service):
             return []
         return [(truncate(f"{p.position}. {p.text}", 100), str(p.position)) for p in platform.points]
 
-    async def _slate_for_write(self, guild_id: int, slate: str | None) -> Slate:
+    async def _slate_for_write(self, guild_id: int, slate: str | None, *, new_slate: bool) -> tuple[Slate, bool]:
+        """The slate a new point goes to, and whether it was made just now (see ``name_slate``)."""
         if slate is None or not slate.strip():
-            return await self.slate(guild_id, None)
-        found, _ = await self.repos.slates.ensure(guild_id, clean_name(slate, "slate"))
-        return found
+            return await self.slate(guild_id, None), False
+        return await name_slate(self.repos, guild_id, slate, new_slate=new_slate)
 
 
 def _check_position(position: int, highest: int) -> int:

@@ -11,7 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.models import Election, GuildConfig
-from bot.domain.reminders import Occurrence, Triage, guild_of, plan, triage
+from bot.domain.reminders import Occurrence, Triage, finished_elections, guild_of, plan, triage
 from bot.domain.text import normalise
 from bot.services._base import Service
 
@@ -20,13 +20,17 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Preview:
-    """What ``/organise reminders preview`` shows: settings, what is still to be posted, what was."""
+    """What ``/organise reminders preview`` shows: settings, what is still to be posted, what was, what was not."""
 
     config: GuildConfig
     zone: ZoneInfo
     pending: tuple[Occurrence, ...]
-    sent: tuple[Occurrence, ...]
-    expired: tuple[Occurrence, ...]
+    #: Accepted by Discord.
+    posted: tuple[Occurrence, ...]
+    #: Never posted because their time passed first: recorded as skipped, or missed while their date passed.
+    skipped: tuple[Occurrence, ...]
+    #: Elections whose reminders stopped while dates were still ahead: every contested seat has its result.
+    stopped: tuple[str, ...] = ()
 
 
 class ReminderService(Service):
@@ -36,8 +40,12 @@ class ReminderService(Service):
         """Every reminder the guild's timetable and settings call for (sent or not)."""
         config = await self.repos.guilds.get(guild_id)
         elections = await self.repos.elections.all(guild_id)
-        finished = await self.repos.events.finished_elections(guild_id)
-        return plan(config, elections, finished=finished)
+        return plan(config, elections, finished=await self._finished(guild_id, elections))
+
+    async def _finished(self, guild_id: int, elections: list[Election]) -> set[int]:
+        """The ids of the elections whose reminders have stopped."""
+        seats = await self.repos.results.seat_counts(guild_id)
+        return finished_elections(elections, seats, self.clock.now())
 
     async def triage(self, guild_id: int) -> Triage:
         """The guild's unsent reminders: to come, late (post once now), expired (skip)."""
@@ -53,12 +61,16 @@ class ReminderService(Service):
         """
         configs = await self.repos.guilds.all_configs()
         elections = await self.repos.elections.by_guild()
-        finished = await self.repos.events.finished_elections_by_guild()
+        seats = await self.repos.results.seat_counts_by_guild()
         sent = await self.repos.ledger.sent_ids_by_guild()
         now = self.clock.now()
         return {
             guild_id: triage(
-                plan(configs[guild_id], elections[guild_id], finished=finished.get(guild_id, set())),
+                plan(
+                    configs[guild_id],
+                    elections[guild_id],
+                    finished=finished_elections(elections[guild_id], seats.get(guild_id, ()), now),
+                ),
                 sent.get(guild_id, set()),
                 now,
             )
@@ -97,13 +109,29 @@ class ReminderService(Service):
         """What will be posted and when (optionally for one election), and what already was."""
         config = await self.repos.guilds.get(guild_id)
         occurrences = await self.occurrences(guild_id)
+        elections = await self.repos.elections.all(guild_id)
         if election is not None and election.strip():
             key = normalise(election)
             occurrences = [o for o in occurrences if normalise(o.election_name) == key]
+            elections = [e for e in elections if normalise(e.name) == key]
+        # Only elections whose reminders the results cut short: one long over stopped for no one.
+        finished = await self._finished(guild_id, elections)
+        now = self.clock.now()
+        cut_short = {
+            o.election_id for o in plan(config, elections) if o.election_id in finished and o.milestone_at > now
+        }
+        stopped = tuple(e.name for e in elections if e.id in cut_short)
         sent_ids = await self.repos.ledger.sent_ids(guild_id)
+        skipped_ids = await self.repos.ledger.skipped_ids(guild_id)
         split = triage(occurrences, sent_ids, self.clock.now())
-        sent = tuple(o for o in occurrences if o.job_id in sent_ids)
-        return Preview(config, ZoneInfo(config.timezone), (*split.late, *split.future), sent, split.expired)
+        posted = tuple(o for o in occurrences if o.job_id in sent_ids and o.job_id not in skipped_ids)
+        skipped = tuple(
+            sorted(
+                (*(o for o in occurrences if o.job_id in skipped_ids), *split.expired),
+                key=lambda o: (o.run_at, o.job_id),
+            )
+        )
+        return Preview(config, ZoneInfo(config.timezone), (*split.late, *split.future), posted, skipped, stopped)
 
     async def event_links(self, guild_id: int) -> dict[int, int]:
         """Election id -> the Discord scheduled event mirroring its ballot window."""

@@ -1,11 +1,21 @@
 """Recorded votes, and the results read back: who was elected, and the slate's tally against last time."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.clock import Clock
-from bot.domain.models import Candidate, Election, Result, SeatWithCandidates
-from bot.domain.results import ElectionResults, SeatResult, earlier_in_series, election_results
-from bot.domain.text import normalise, plain, truncate
+from bot.domain.enums import MilestoneKind
+from bot.domain.models import Candidate, Election, Result, Seat, SeatWithCandidates
+from bot.domain.reminders import finished_elections
+from bot.domain.results import (
+    ElectionResults,
+    SeatResult,
+    and_list,
+    earlier_in_series,
+    election_results,
+    overfilled,
+)
+from bot.domain.text import counted, normalise, plain, truncate
 from bot.errors import InvalidInput, NotFound, UserError
 from bot.services._base import Service
 from bot.services.candidates import CandidateService
@@ -21,6 +31,27 @@ class ResultsView:
 
     results: ElectionResults
     seat: SeatResult | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedResult:
+    """A result just recorded, with whose it is and what it means for the election's reminders."""
+
+    result: Result
+    candidate: Candidate
+    seat: Seat
+    election: Election
+    #: The clock is between the election's ballot_open and ballot_close: members are still voting.
+    ballot_open: bool
+    #: This result completed the last contested seat, so the election's reminders stop now.
+    reminders_stop: bool
+
+
+def _ballot_open(election: Election, now: datetime) -> bool:
+    """Whether ``now`` falls inside the election's ballot window (both ends dated)."""
+    opens = election.at(MilestoneKind.BALLOT_OPEN)
+    close = election.at(MilestoneKind.BALLOT_CLOSE)
+    return opens is not None and close is not None and opens <= now < close
 
 
 def _split_election_hint(text: str) -> tuple[str, str] | None:
@@ -52,18 +83,36 @@ class ResultService(Service):
         elected: bool | None = None,
         election: str | None = None,
     ) -> Result:
+        """Record a candidate's votes (see :meth:`record`) and return the stored result."""
+        return (await self.record(guild_id, actor_id, candidate, votes, elected, election)).result
+
+    async def record(
+        self,
+        guild_id: int,
+        actor_id: int,
+        candidate: str,
+        votes: int,
+        elected: bool | None = None,
+        election: str | None = None,
+    ) -> RecordedResult:
         """
         Record a candidate's votes; ``elected`` (when given) wins over the arithmetic.
 
         The election may be given, or named after the candidate as ``Name (Election)`` (so the same person
         standing in two elections can be told apart from the one ``candidate`` option). A candidate who stands
         in another election than the one named is refused: a result belongs to the election it was won in.
+        Marking someone elected in a seat whose places are already taken by others marked elected is refused.
         """
         if not 0 <= votes <= MAX_VOTES:
             msg = f"Votes must be a whole number from 0 to {MAX_VOTES:,} (you gave {votes:,})."
             raise InvalidInput(msg)
+        now = self.clock.now()
         async with self.db.transaction():
             target = await self._target(guild_id, candidate, election)
+            seat, chosen = await self._seat_and_election(guild_id, target)
+            if elected:
+                await self._check_places(guild_id, target, seat, chosen)
+            finished_before = await self._finished(guild_id, chosen, now)
             before = await self.repos.results.get(guild_id, target.id)
             result = Result(candidate_id=target.id, guild_id=guild_id, votes=votes, elected=elected)
             await self.repos.results.set(result)
@@ -76,9 +125,51 @@ class ResultService(Service):
                 else {"candidate": target.name, "votes": before.votes, "elected": before.elected},
                 {"candidate": target.name, "votes": votes, "elected": elected},
             )
-        # Once results are in, the election's reminders stop.
+            finished_after = await self._finished(guild_id, chosen, now)
+        # The result may complete the last contested seat, which stops the election's reminders.
         await self.timetable_changed(guild_id)
-        return result
+        return RecordedResult(
+            result=result,
+            candidate=target,
+            seat=seat,
+            election=chosen,
+            ballot_open=_ballot_open(chosen, now),
+            reminders_stop=finished_after and not finished_before,
+        )
+
+    async def _seat_and_election(self, guild_id: int, candidate: Candidate) -> tuple[Seat, Election]:
+        """The seat a candidate stands for and its election."""
+        seat = await self.repos.seats.get(guild_id, candidate.seat_id)
+        chosen = None if seat is None else await self.repos.elections.get(guild_id, seat.election_id)
+        if seat is None or chosen is None:  # pragma: no cover - a candidate is removed with their seat
+            msg = f"{plain(candidate.name)}'s seat no longer exists."
+            raise NotFound(msg)
+        return seat, chosen
+
+    async def _check_places(self, guild_id: int, candidate: Candidate, seat: Seat, election: Election) -> None:
+        """Refuse to mark ``candidate`` elected when others marked elected already fill the seat's places."""
+        results = await self.repos.results.for_election(guild_id, election.id)
+        others = [
+            c.name
+            for c in await self.repos.candidates.all(guild_id, seat_id=seat.id)
+            if c.id != candidate.id and (r := results.get(c.id)) is not None and r.elected
+        ]
+        if overfilled(seat.name, seat.places, [*others, candidate.name]) is None:
+            return
+        names = and_list([plain(n) for n in others])
+        msg = (
+            f"{plain(candidate.name)} cannot be marked elected: {plain(seat.name)} ({plain(election.name)}) has "
+            f"{counted(seat.places, 'place')}, and {names} {'is' if len(others) == 1 else 'are'} already marked "
+            "elected. A seat elects no more candidates than it has places, so nothing was recorded. If the earlier "
+            "result was wrong, record it again with `elected: false` first; or leave `elected` out and let the votes "
+            "decide."
+        )
+        raise InvalidInput(msg)
+
+    async def _finished(self, guild_id: int, election: Election, now: datetime) -> bool:
+        """Whether the election's reminders have stopped (its results date passed or every contested seat in)."""
+        seats = await self.repos.results.seat_counts(guild_id)
+        return election.id in finished_elections([election], seats, now)
 
     async def _target(self, guild_id: int, candidate: str, election: str | None) -> Candidate:
         """The candidate a result is for; one who stands in another election than the one named is NotFound."""

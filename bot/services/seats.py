@@ -26,6 +26,35 @@ def parse_electorate_type(text: str | ElectorateType) -> ElectorateType:
         raise InvalidInput(msg) from None
 
 
+#: The fields an edit may change, in the order a reply lists them.
+_EDITABLE = ("name", "electorate_type", "electorate", "places")
+
+
+@dataclass(frozen=True, slots=True)
+class SeatChange:
+    """The outcome of adding (``before`` is ``None``) or editing a seat, with the election it belongs to."""
+
+    election: Election
+    before: Seat | None
+    after: Seat
+
+    @property
+    def seat(self) -> Seat:
+        """The seat as it is now."""
+        return self.after
+
+    @property
+    def changed(self) -> tuple[tuple[str, object, object], ...]:
+        """``(field, before, after)`` for each field an edit changed, in a fixed order; empty for an addition."""
+        if self.before is None:
+            return ()
+        return tuple(
+            (key, getattr(self.before, key), getattr(self.after, key))
+            for key in _EDITABLE
+            if getattr(self.before, key) != getattr(self.after, key)
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class SeatView:
     """A seat with its election and candidates, for display."""
@@ -80,7 +109,7 @@ class SeatService(Service):
         electorate_type: str | ElectorateType,
         electorate: str,
         places: int = 1,
-    ) -> Seat:
+    ) -> SeatChange:
         """Add a seat to an election."""
         name = clean_name(name, "seat")
         kind = parse_electorate_type(electorate_type)
@@ -94,7 +123,7 @@ class SeatService(Service):
                 raise Conflict(msg)
             seat = await self.repos.seats.add(guild_id, target.id, name, kind, electorate, places)
             await self.audit(guild_id, actor_id, "seat.add", None, seat)
-        return seat
+        return SeatChange(target, None, seat)
 
     async def edit(
         self,
@@ -106,7 +135,7 @@ class SeatService(Service):
         electorate_type: str | ElectorateType | None = None,
         electorate: str | None = None,
         places: int | None = None,
-    ) -> Seat:
+    ) -> SeatChange:
         """Change any of a seat's fields."""
         async with self.db.transaction():
             before = await self.resolve(guild_id, seat)
@@ -128,7 +157,11 @@ class SeatService(Service):
                 raise InvalidInput(msg)
             await self.repos.seats.update(after)
             await self.audit(guild_id, actor_id, "seat.edit", before, after)
-        return after
+            election = await self.repos.elections.get(guild_id, before.election_id)
+            if election is None:  # pragma: no cover - a seat's election is deleted with it, never before it
+                msg = "That seat’s election no longer exists."
+                raise NotFound(msg)
+        return SeatChange(election, before, after)
 
     async def remove(self, guild_id: int, actor_id: int, seat_id: int) -> Seat:
         """Remove a seat with its candidates and their results."""

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
+from bot.domain.dates import timetable_conflicts
 from bot.domain.document import (
     CandidateRecord,
     Document,
@@ -26,11 +27,13 @@ from bot.domain.document import (
     parse,
     render,
 )
-from bot.domain.enums import TIMETABLE_ORDER, MilestoneKind
+from bot.domain.enums import MilestoneKind
 from bot.domain.models import Candidate, Election, Result
-from bot.domain.text import normalise
+from bot.domain.results import overfilled
+from bot.domain.text import counted, normalise, plain
 from bot.errors import NotFound
 from bot.services._base import Service
+from bot.services.slates import import_near_misses
 
 MAX_IMPORT_BYTES = 5_000_000
 
@@ -74,7 +77,8 @@ class ImportReport:
         verb = "would make" if self.dry_run else "made"
         if not self.changes:
             return "No changes: everything in the file is already stored."
-        return f"The import {verb} {len(self.added)} additions and {len(self.updated)} updates."
+        added, updated = counted(len(self.added), "addition"), counted(len(self.updated), "update")
+        return f"The import {verb} {added} and {updated}."
 
 
 class _DryRun(Exception):
@@ -89,6 +93,12 @@ class TransferService(Service):
         doc = await self.document(guild_id, election)
         config = await self.repos.guilds.get(guild_id)
         return render(doc, fmt, ZoneInfo(config.timezone))
+
+    async def has_data(self, guild_id: int) -> bool:
+        """Whether anything is stored for the guild: its settings, a slate or an election."""
+        if await self.repos.elections.all(guild_id) or await self.repos.slates.all(guild_id):
+            return True
+        return guild_id in await self.repos.guilds.all_configs()
 
     async def document(self, guild_id: int, election: str | None = None) -> Document:
         """Build the document for the guild's stored data."""
@@ -162,7 +172,8 @@ class TransferService(Service):
         return report
 
     async def _apply(self, guild_id: int, doc: Document, report: ImportReport) -> None:
-        problems: list[Problem] = []
+        # A file cannot be asked "did you mean ...?", so a near-miss slate name is refused (dry run too).
+        problems = import_near_misses(doc, [s.name for s in await self.repos.slates.all(guild_id)])
         slate_ids: dict[str, int] = {}
 
         async def slate_id(name: str) -> int:
@@ -254,14 +265,12 @@ class TransferService(Service):
             timetable[kind] = at
             await self.repos.elections.set_milestone(guild_id, election.id, kind, at)
             report.changes.append(Change(action, "date", f"{kind.value} of {election.name}"))
-        for earlier, later in TIMETABLE_ORDER:
-            first, second = timetable.get(earlier), timetable.get(later)
-            if first is not None and second is not None and second < first:
-                problems.append(
-                    Problem(record.line, f"{record.name}: {later.value} comes before {earlier.value}; fix the dates.")
-                )
+        if conflicts := timetable_conflicts(timetable):
+            zone = ZoneInfo((await self.repos.guilds.get(guild_id)).timezone)
+            problems.extend(Problem(record.line, f"{record.name}: {c.sentence(zone)}") for c in conflicts)
         for seat_record in record.seats:
             await self._apply_seat(guild_id, election, seat_record, slate_id, report)
+            await self._check_places(guild_id, election, seat_record, problems)
 
     async def _apply_seat(
         self, guild_id: int, election: Election, record: SeatRecord, slate_id: _SlateIds, report: ImportReport
@@ -335,6 +344,25 @@ class TransferService(Service):
             if before != result:
                 await self.repos.results.set(result)
                 report.changes.append(Change("add" if before is None else "update", "result", label))
+
+    async def _check_places(
+        self, guild_id: int, election: Election, record: SeatRecord, problems: list[Problem]
+    ) -> None:
+        """A problem (so nothing is imported) when the seat would have more marked elected than its places."""
+        seat = await self.repos.seats.find(guild_id, election.id, record.name)
+        if seat is None:  # pragma: no cover - the seat was just found or added
+            return
+        results = await self.repos.results.for_election(guild_id, election.id)
+        elected = [
+            plain(c.name)
+            for c in await self.repos.candidates.all(guild_id, seat_id=seat.id)
+            if (r := results.get(c.id)) is not None and r.elected
+        ]
+        reason = overfilled(f"{plain(seat.name)} ({plain(election.name)})", seat.places, elected)
+        if reason is not None:
+            problems.append(
+                Problem(record.line, f"{reason}. Mark no more elected than the seat has places (`elected: false`).")
+            )
 
 
 def _candidate_record(candidate: Candidate, result: Result | None) -> CandidateRecord:

@@ -4,6 +4,7 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
+from bot.domain.text import truncate
 from bot.errors import UserError
 from cogs._ui.pages import NOT_YOURS
 
@@ -11,12 +12,22 @@ from cogs._ui.pages import NOT_YOURS
 class ConfirmView(discord.ui.View):
     """Two buttons; ``value`` is True (confirmed), False (cancelled) or None (timed out, treated as cancelled)."""
 
-    def __init__(self, owner_id: int, *, confirm_label: str = "Remove", timeout: float = 60) -> None:
+    def __init__(
+        self,
+        owner_id: int,
+        *,
+        confirm_label: str = "Remove",
+        timeout: float = 60,
+        cancel_label: str = "Cancel",
+        confirm_style: discord.ButtonStyle = discord.ButtonStyle.danger,
+    ) -> None:
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
         self.value: bool | None = None
         self.answer: discord.Interaction | None = None
         self.confirm.label = confirm_label
+        self.confirm.style = confirm_style
+        self.cancel.label = cancel_label
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Only the member who asked may answer."""
@@ -80,3 +91,39 @@ async def confirm_then(
     except UserError as exc:
         text = exc.message
     await answer.response.edit_message(content=text, view=None)
+
+
+#: Discord's longest button label.
+LABEL_LIMIT = 80
+
+
+async def choose_then(
+    interaction: discord.Interaction,
+    question: str,
+    *,
+    first: tuple[str, Callable[[], Awaitable[str]]],
+    second: tuple[str, Callable[[], Awaitable[str]]],
+) -> None:
+    """
+    Ask ``question`` with two buttons, each ``(label, action)``, and run the one the invoker picks.
+
+    What the action returns (or the refusal it raises) replaces the question. No answer in time changes nothing.
+    """
+    view = ConfirmView(
+        interaction.user.id,
+        confirm_label=truncate(first[0], LABEL_LIMIT),
+        cancel_label=truncate(second[0], LABEL_LIMIT),
+        confirm_style=discord.ButtonStyle.primary,
+    )
+    await interaction.response.send_message(question, view=view, ephemeral=True)
+    await view.wait()
+    view.disable()
+    if view.answer is None:
+        await interaction.edit_original_response(content="No answer in time, so nothing was changed.", view=view)
+        return
+    action = first[1] if view.value else second[1]
+    try:
+        text = await action()
+    except UserError as exc:
+        text = exc.message
+    await view.answer.response.edit_message(content=text, view=None)

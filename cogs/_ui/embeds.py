@@ -10,11 +10,11 @@ from datetime import datetime
 
 import discord
 
-from bot.domain.ballot import votes_label
+from bot.domain.ballot import NATIONAL_PAPER, votes_label
 from bot.domain.enums import ElectorateType, MilestoneKind
 from bot.domain.models import Candidate, SeatWithCandidates
 from bot.domain.results import CandidateResult, ElectionResults, Outcome, SeatResult, SeatStatus
-from bot.domain.text import plain, split_for_embeds, truncate
+from bot.domain.text import counted, plain, split_for_embeds, tidy_paragraphs, truncate
 from bot.services.campaign import CandidateView, HowToVote, SlateOverview, Timetable
 from bot.services.platform import Platform
 
@@ -55,8 +55,18 @@ def electorate_label(seat: SeatWithCandidates) -> str:
     return _ELECTORATE_LABELS[seat.seat.electorate_type].format(plain(seat.seat.electorate))
 
 
+#: The one meaning of ★ wherever it appears (seats, cards, results, charts): a candidate of the guild's own slate.
+#: Sitting members are said in words, "(sitting member)", never with a mark.
+STAR = "★"
+
+
+def star_legend(slate: str) -> str:
+    """The footer that says what ★ means."""
+    return truncate(f"{STAR} = our slate, {slate}", 2048)
+
+
 def candidate_line(candidate: Candidate, *, slate: str | None) -> str:
-    """One line naming a candidate, marking the guild slate's with a star."""
+    """One line naming a candidate, marking the guild slate's with ★ and saying "sitting member" in words."""
     on_slate = slate is not None and candidate.slate is not None and candidate.slate.casefold() == slate.casefold()
     mark = "★ " if on_slate else "• "
     details = [plain(candidate.slate) if candidate.slate else "independent"]
@@ -78,7 +88,8 @@ def seat_status(seat: SeatWithCandidates) -> str:
 def candidate_pages(view: CandidateView) -> list[discord.Embed]:
     """A candidate's card, then the statement over as many pages as it needs."""
     cand = view.candidate
-    statement_pages = split_for_embeds(plain(cand.statement or ""), STATEMENT_PAGE) or [
+    # Tidied on display too, so a statement stored before tidying on write (or imported as is) reads well.
+    statement_pages = split_for_embeds(plain(tidy_paragraphs(cand.statement or "")), STATEMENT_PAGE) or [
         "*No statement yet.*",
     ]
     pages: list[discord.Embed] = []
@@ -113,7 +124,7 @@ def seat_embed(seat: SeatWithCandidates, *, election: str, slate: str | None) ->
     lines = [candidate_line(c, slate=slate) for c in seat.candidates] or ["No candidates yet."]
     embed.add_field(name=f"Candidates ({len(seat.candidates)})", value=field_value("\n".join(lines)), inline=False)
     if slate:
-        embed.set_footer(text=truncate(f"★ = {slate}", 2048))
+        embed.set_footer(text=star_legend(slate))
     return embed
 
 
@@ -131,7 +142,7 @@ def slate_pages(overview: SlateOverview, *, per_page: int = 25) -> list[tuple[di
         embed = discord.Embed(title=title(head), colour=COLOUR)
         total = len(overview.slate_candidate_list)
         embed.description = (
-            f"{total} candidates in {len(overview.slate_seats)} seats. ★ marks a sitting member. "
+            f"{counted(total, 'candidate')} in {counted(len(overview.slate_seats), 'seat')}. "
             "Pick a name below to read their statement."
         )
         return embed, []
@@ -139,7 +150,7 @@ def slate_pages(overview: SlateOverview, *, per_page: int = 25) -> list[tuple[di
     embed, listed = new_page()
     for seat in overview.slate_seats:
         picks = overview.slate_candidates(seat)
-        names = "\n".join(f"{'★ ' if c.incumbent else ''}{plain(c.name)}" for c in picks)
+        names = "\n".join(f"{plain(c.name)}{' (sitting member)' if c.incumbent else ''}" for c in picks)
         value = field_value(f"{names}\n*{seat_status(seat)}*")
         name = truncate(plain(seat.seat.name), TITLE_LIMIT)
         full = len(embed.fields) >= FIELDS_PER_EMBED or len(listed) + len(picks) > per_page
@@ -216,6 +227,12 @@ def how_to_vote_pages(how: HowToVote) -> list[discord.Embed]:
                 pages.append(embed)
                 embed = new_page()
             embed.add_field(name=name, value=chunk, inline=False)
+    note = _groups_note(how)
+    if note:
+        if len(embed.fields) >= FIELDS_PER_EMBED - 1 or len(embed) + len(note) > EMBED_BUDGET - 600:
+            pages.append(embed)
+            embed = new_page()
+        embed.add_field(name="Your groups", value=field_value(note), inline=False)
     timetable = how.timetable
     window = []
     if timetable.ballot_open:
@@ -232,6 +249,42 @@ def how_to_vote_pages(how: HowToVote) -> list[discord.Embed]:
     return pages
 
 
+def _names_in_words(names: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _as_members(group: str) -> str:
+    """A group as typed, read as members: ``retired`` and ``retired members`` both give ``retired``."""
+    words = group.split()
+    if len(words) > 1 and words[-1].casefold() in ("member", "members"):
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _possessive(name: str) -> str:
+    """``Black members'``, ``Everyone's``."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _groups_note(how: HowToVote) -> str:
+    """What the groups the member named add: national seats they already have, or none of their own."""
+    named = how.groups
+    election = plain(how.timetable.election.name)
+    has_national = any(advice.paper.title == NATIONAL_PAPER for advice in how.papers)
+    lines: list[str] = []
+    if named.without_seats:
+        who = _names_in_words([plain(_as_members(g)) for g in named.without_seats])
+        line = f"{who[:1].upper()}{who[1:]} members have no seats of their own in {election}"
+        lines.append(f"{line}: every member votes for the national seats above." if has_national else f"{line}.")
+    if named.national:
+        whose = _names_in_words([_possessive(plain(g)) for g in named.national])
+        lines.append(f"{whose} seats are national: they are on every member's paper already.")
+    for typed, meant in named.maybe_meant:
+        lines.append(f"“{plain(typed)}”: did you mean {plain(meant)}? If so, ask again naming it in groups.")
+    return "\n".join(lines)
+
+
 def platform_pages(platform: Platform) -> list[discord.Embed]:
     """The numbered points, paged within the description limit."""
     lines = [f"**{p.position}.** {plain(p.text)}" for p in platform.points]
@@ -240,7 +293,8 @@ def platform_pages(platform: Platform) -> list[discord.Embed]:
     chunks = _pack_lines(lines, 3500)
     pages = []
     for number, chunk in enumerate(chunks, start=1):
-        embed = discord.Embed(title=title(f"{platform.slate.name}: our platform"), description=chunk, colour=COLOUR)
+        heading = f"{platform.slate.name}: {'our platform' if platform.ours else 'platform'}"
+        embed = discord.Embed(title=title(heading), description=chunk, colour=COLOUR)
         if len(chunks) > 1:
             embed.set_footer(text=f"Page {number} of {len(chunks)}")
         pages.append(embed)

@@ -7,6 +7,7 @@ The group carries Manage Server as its default member permission, and the cog ch
 
 import io
 import re
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,9 +20,10 @@ from bot.domain.document import Format
 from bot.domain.enums import ElectorateType, MilestoneKind, Nation
 from bot.domain.models import AuditEntry, GuildConfig
 from bot.domain.reminders import headline
-from bot.domain.text import plain, truncate
+from bot.domain.text import counted, plain, truncate
 from bot.errors import InvalidInput
 from bot.services.reminders import Preview
+from bot.services.slates import SlateNearMiss
 from bot.services.transfer import MAX_IMPORT_BYTES, ImportReport
 from cogs._autocomplete import (
     candidate_autocomplete,
@@ -32,34 +34,59 @@ from cogs._autocomplete import (
 )
 from cogs._checks import NotOrganiserFailure, is_organiser
 from cogs._common import guild_id, services
-from cogs._ui.confirm import confirm_then
+from cogs._ui.confirm import choose_then, confirm_then
 from cogs._ui.modals import MODAL_TEXT_LIMIT, StatementModal
 from cogs._ui.pages import Pages
 from cogs.reminders import channel_problems
+from cogs.results import recorded_text
 
 KIND_CHOICES = [app_commands.Choice(name=k.value, value=k.value) for k in MilestoneKind]
 TYPE_CHOICES = [app_commands.Choice(name=t.value, value=t.value) for t in ElectorateType]
 NATION_CHOICES = [app_commands.Choice(name=n.value, value=n.value) for n in Nation]
 FORMAT_CHOICES = [app_commands.Choice(name="YAML", value="yaml"), app_commands.Choice(name="CSV", value="csv")]
 _LOCAL = "%A %-d %B %Y at %H:%M"
+#: How a reply names the date of each milestone ("Removed the date the ballot opens from ...").
+_DATE_NAMES = {
+    MilestoneKind.NOMINATIONS_OPEN: "the date nominations open",
+    MilestoneKind.NOMINATIONS_CLOSE: "the date nominations close",
+    MilestoneKind.BALLOT_OPEN: "the date the ballot opens",
+    MilestoneKind.REPLACEMENT_DEADLINE: "the last day to ask for a replacement ballot paper",
+    MilestoneKind.BALLOT_CLOSE: "the date the ballot closes",
+    MilestoneKind.RESULTS: "the date results are declared",
+}
 
 
 def _local(instant: datetime, zone: ZoneInfo) -> str:
     return f"{utc_to_local(instant, zone).strftime(_LOCAL)} ({zone.key}), {discord.utils.format_dt(instant, 'R')}"
 
 
+def _field_text(value: object) -> str:
+    """One side of a seat edit, as shown: an electorate type by its option value, user text made plain."""
+    if isinstance(value, ElectorateType):
+        return value.value
+    return plain(value) if isinstance(value, str) else str(value)
+
+
 def _settings_text(config: GuildConfig) -> str:
     role = f"<@&{config.organiser_role_id}>" if config.organiser_role_id else "none (Manage Server only)"
-    channel = f"<#{config.reminder_channel_id}>" if config.reminder_channel_id else "not set"
-    ping = f"<@&{config.reminder_role_id}>" if config.reminder_role_id else "nobody"
-    state = "on" if config.reminders_enabled and config.reminder_channel_id else "off"
     return (
         f"**Time zone:** {config.timezone}\n**Organiser role:** {role}\n"
         f"**Our slate:** {plain(config.slate) if config.slate else 'not set'}\n"
         f"**Bank holidays of:** {config.nation.value}\n**Working days a ballot paper needs in the post:** "
-        f"{config.post_days}\n**Reminders:** {state}, in {channel}, mentioning {ping}, at "
-        f"`{config.reminder_offsets}` before each ballot date"
+        f"{config.post_days}\n**Reminders:** {_reminders_state(config)}"
     )
+
+
+def _reminders_state(config: GuildConfig) -> str:
+    """How reminders stand, as a phrase: ``on, posted in #reminders, mentioning @Members, at …``."""
+    when = f"`{config.reminder_offsets}` before each ballot date"
+    if config.reminder_channel_id is None:
+        return f"off; no channel set (`/organise reminders channel` sets one). Times: {when}"
+    channel = f"<#{config.reminder_channel_id}>"
+    if not config.reminders_enabled:
+        return f"off (the channel stays {channel}; `/organise reminders channel` turns them on again). Times: {when}"
+    ping = f"<@&{config.reminder_role_id}>" if config.reminder_role_id else "no role"
+    return f"on, posted in {channel}, mentioning {ping}, at {when}"
 
 
 def _import_text(report: ImportReport) -> str:
@@ -141,7 +168,7 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
         summary = await svc.elections.removal_summary(guild_id(interaction), election)
         question = (
             f"Remove **{plain(summary.election.name)}**? Its timetable, pending reminders, "
-            f"{_count(summary.seats, 'seat')} and {_count(summary.candidates, 'candidate')} (with statements and "
+            f"{counted(summary.seats, 'seat')} and {counted(summary.candidates, 'candidate')} (with statements and "
             "results) go with it. This cannot be undone; `/organise export` first keeps a copy."
         )
 
@@ -174,6 +201,10 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
         text = f"{change.kind.label} for **{plain(change.election.name)}**: {_local(change.after, zone)}."
         if change.before is not None and change.before != change.after:
             text += f"\nIt was {_local(change.before, zone)}."
+        elif change.before is not None:
+            text += "\nThat was already its date."
+        if change.note:
+            text += f"\nNote: {change.note}"
         if change.in_past:
             text += "\nNote: that date is in the past (fine for recording a past election)."
         await interaction.response.send_message(text, ephemeral=True)
@@ -184,11 +215,13 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
     @app_commands.autocomplete(election=election_autocomplete)
     async def date_clear(self, interaction: discord.Interaction, election: str, kind: str) -> None:
         """Remove a date from the timetable."""
-        after = await services(interaction).elections.clear_date(
-            guild_id(interaction), interaction.user.id, election, _kind(kind)
-        )
+        svc = services(interaction)
+        cleared = await svc.elections.clear_date(guild_id(interaction), interaction.user.id, election, _kind(kind))
+        zone = await svc.guilds.zone(guild_id(interaction))
         await interaction.response.send_message(
-            f"Cleared {_kind(kind).label.lower()} for **{plain(after.name)}**.", ephemeral=True
+            f"Removed {_DATE_NAMES[cleared.kind]} from **{plain(cleared.election.name)}**’s timetable "
+            f"(it was {_local(cleared.before, zone)}).",
+            ephemeral=True,
         )
 
     # -- seats -----------------------------------------------------------------------------------------------
@@ -213,7 +246,7 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
         places: int = 1,
     ) -> None:
         """Add a seat to an election."""
-        seat = await services(interaction).seats.add(
+        added = await services(interaction).seats.add(
             guild_id(interaction),
             interaction.user.id,
             election=election,
@@ -222,9 +255,10 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
             electorate=electorate,
             places=places,
         )
+        seat = added.seat
         await interaction.response.send_message(
-            f"Added the seat **{plain(seat.name)}** ({seat.electorate_type.value}: {plain(seat.electorate)}, "
-            f"{seat.places} place{'s' if seat.places > 1 else ''}).",
+            f"Added the seat **{plain(seat.name)}** to **{plain(added.election.name)}** "
+            f"({seat.electorate_type.value}: {plain(seat.electorate)}, {counted(seat.places, 'place')}).",
             ephemeral=True,
         )
 
@@ -248,7 +282,7 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
         places: int | None = None,
     ) -> None:
         """Change a seat's name, electorate or places."""
-        after = await services(interaction).seats.edit(
+        change = await services(interaction).seats.edit(
             guild_id(interaction),
             interaction.user.id,
             seat,
@@ -257,10 +291,11 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
             electorate=electorate,
             places=places,
         )
+        changes = ", ".join(
+            f"{key.replace('_', ' ')} {_field_text(old)} → {_field_text(new)}" for key, old, new in change.changed
+        )
         await interaction.response.send_message(
-            f"Updated **{plain(after.name)}**: {after.electorate_type.value} {plain(after.electorate)}, "
-            f"{after.places} place{'s' if after.places > 1 else ''}.",
-            ephemeral=True,
+            f"Updated **{plain(change.seat.name)}** ({plain(change.election.name)}): {changes}.", ephemeral=True
         )
 
     @seat.command(name="remove")
@@ -272,7 +307,7 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
         found = await svc.seats.resolve(guild_id(interaction), seat)
         standing = await svc.seats.with_candidates(guild_id(interaction), found)
         question = (
-            f"Remove the seat **{plain(found.name)}**? Its {_count(len(standing.candidates), 'candidate')} (with "
+            f"Remove the seat **{plain(found.name)}**? Its {counted(len(standing.candidates), 'candidate')} (with "
             "statements and results) go with it."
         )
 
@@ -307,22 +342,27 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
         incumbent: bool = False,
     ) -> None:
         """Add a candidate."""
-        added = await services(interaction).candidates.add(
-            guild_id(interaction),
-            interaction.user.id,
-            name=name,
-            seat=seat,
-            election=election,
-            slate=slate,
-            branch=branch,
-            job=job,
-            incumbent=incumbent,
-        )
-        await interaction.response.send_message(
-            f"Added **{plain(added.name)}** ({plain(added.slate) if added.slate else 'independent'}). "
-            "Add their statement with `/organise candidate statement`.",
-            ephemeral=True,
-        )
+
+        async def add(chosen: str | None, new_slate: bool) -> str:
+            added = await services(interaction).candidates.add_reported(
+                guild_id(interaction),
+                interaction.user.id,
+                name=name,
+                seat=seat,
+                election=election,
+                slate=chosen,
+                branch=branch,
+                job=job,
+                incumbent=incumbent,
+                new_slate=new_slate,
+            )
+            candidate = added.value
+            return (
+                f"Added **{plain(candidate.name)}** ({plain(candidate.slate) if candidate.slate else 'independent'})."
+                f"{_new_slate_note(added.new_slate)} Add their statement with `/organise candidate statement`."
+            )
+
+        await _naming_slate(interaction, slate, add)
 
     @candidate.command(name="edit")
     @app_commands.describe(
@@ -354,19 +394,28 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
         incumbent: bool | None = None,
     ) -> None:
         """Change a candidate's details."""
-        after = await services(interaction).candidates.edit(
-            guild_id(interaction),
-            interaction.user.id,
-            candidate,
-            election=election,
-            name=name,
-            seat=seat,
-            slate=slate,
-            branch=branch,
-            job=job,
-            incumbent=incumbent,
-        )
-        await interaction.response.send_message(f"Updated **{plain(after.name)}**.", ephemeral=True)
+
+        async def edit(chosen: str | None, new_slate: bool) -> str:
+            done = await services(interaction).candidates.edit(
+                guild_id(interaction),
+                interaction.user.id,
+                candidate,
+                election=election,
+                name=name,
+                seat=seat,
+                slate=chosen,
+                branch=branch,
+                job=job,
+                incumbent=incumbent,
+                new_slate=new_slate,
+            )
+            changes = "; ".join(f"{c.field} {plain(c.before)} → {plain(c.after)}" for c in done.changes)
+            return (
+                f"Updated **{plain(done.after.name)}** ({plain(done.election)}): {changes}."
+                f"{_new_slate_note(done.new_slate)}"
+            )
+
+        await _naming_slate(interaction, slate, edit)
 
     @candidate.command(name="statement")
     @app_commands.describe(candidate="Whose statement to write or edit")
@@ -410,10 +459,14 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
         position: int | None = None,
     ) -> None:
         """Add a platform point."""
-        point = await services(interaction).platform.add(
-            guild_id(interaction), interaction.user.id, text, slate, position
-        )
-        await interaction.response.send_message(f"Added as point {point.position}.", ephemeral=True)
+
+        async def add(chosen: str | None, new_slate: bool) -> str:
+            added = await services(interaction).platform.add_reported(
+                guild_id(interaction), interaction.user.id, text, chosen, position, new_slate=new_slate
+            )
+            return f"Added as point {added.value.point.position}.{_new_slate_note(added.new_slate)}"
+
+        await _naming_slate(interaction, slate, add)
 
     @platform.command(name="move")
     @app_commands.describe(point="The point (its number or wording)", position="Its new position")
@@ -500,11 +553,10 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
         elected: bool | None = None,
     ) -> None:
         """Record a candidate's votes."""
-        result = await services(interaction).results.set(
+        recorded = await services(interaction).results.record(
             guild_id(interaction), interaction.user.id, candidate, votes, elected
         )
-        flag = "" if result.elected is None else (" (elected)" if result.elected else " (not elected)")
-        await interaction.response.send_message(f"Recorded {result.votes:,} votes{flag}.", ephemeral=True)
+        await interaction.response.send_message(recorded_text(recorded), ephemeral=True)
 
     # -- import, export, audit -------------------------------------------------------------------------------
 
@@ -582,8 +634,15 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
     @app_commands.autocomplete(name=slate_autocomplete)
     async def settings_slate(self, interaction: discord.Interaction, name: str) -> None:
         """Set this server's slate."""
-        config = await services(interaction).guilds.set_slate(guild_id(interaction), interaction.user.id, name)
-        await interaction.response.send_message(_settings_text(config), ephemeral=True)
+
+        async def choose(chosen: str | None, new_slate: bool) -> str:
+            done = await services(interaction).guilds.set_slate_reported(
+                guild_id(interaction), interaction.user.id, chosen or name, new_slate=new_slate
+            )
+            made = _new_slate_note(done.new_slate).strip()
+            return f"{made}\n\n{_settings_text(done.value)}" if made else _settings_text(done.value)
+
+        await _naming_slate(interaction, name, choose)
 
     @settings.command(name="nation")
     @app_commands.describe(nation="Whose bank holidays count")
@@ -602,7 +661,7 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
 
 
 def _preview_pages(preview: Preview, problems: list[str]) -> list[discord.Embed]:
-    """Problems first, then every pending reminder in the guild's time zone, then how many were already posted."""
+    """Problems first, then every pending reminder in the guild's time zone, then how many were posted or skipped."""
     zone = preview.zone
     head = [f"⚠️ {p}" for p in problems]
     head.append(f"Offsets: `{preview.config.reminder_offsets}` before each ballot date, times in {zone.key}.")
@@ -611,11 +670,17 @@ def _preview_pages(preview: Preview, problems: list[str]) -> list[discord.Embed]
         f"{plain(o.election_name)}: {headline(o, zone)} ({o.offset})"
         for o in preview.pending
     ] or ["Nothing is waiting to be posted."]
-    tail = []
-    if preview.sent:
-        tail.append(f"{len(preview.sent)} already posted.")
-    if preview.expired:
-        tail.append(f"{len(preview.expired)} missed while their date passed (skipped).")
+    done = []
+    if preview.posted:
+        done.append(f"{len(preview.posted):,} already posted")
+    if preview.skipped:
+        its = "its time" if len(preview.skipped) == 1 else "their time"
+        it = "it" if len(preview.skipped) == 1 else "they"
+        done.append(f"{len(preview.skipped):,} skipped ({its} had passed before {it} could be posted)")
+    tail = [f"{'; '.join(done)}."] if done else []
+    tail.extend(
+        f"No more reminders for {plain(name)}: every contested seat has its result." for name in preview.stopped
+    )
     pages: list[discord.Embed] = []
     chunk: list[str] = []
     for line in lines:
@@ -627,8 +692,46 @@ def _preview_pages(preview: Preview, problems: list[str]) -> list[discord.Embed]
     return pages
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _new_slate_note(made: str | None) -> str:
+    """`` New slate **X** made.`` after a change that made a slate, else nothing."""
+    return f" New slate **{plain(made)}** made." if made else ""
+
+
+async def _naming_slate(
+    interaction: discord.Interaction,
+    typed: str | None,
+    attempt: Callable[[str | None, bool], Awaitable[str]],
+) -> None:
+    """
+    Run a change that names a slate, and answer with what it says.
+
+    ``attempt(slate, new_slate)`` makes the change. When the typed slate is a near miss of an existing one the
+    service changes nothing and refuses; then the organiser picks with two buttons: the existing slate, or the
+    typed name as a new slate (confirmed). No answer in time changes nothing.
+    """
+    try:
+        text = await attempt(typed, False)
+    except SlateNearMiss as miss:
+        question = (
+            f"“{plain(miss.typed)}” is very like the slate **{plain(miss.existing)}**. Did you mean that slate, "
+            "or is it a new one? Nothing changes until you choose."
+        )
+        existing, typed_name = miss.existing, miss.typed
+
+        async def use_existing() -> str:
+            return await attempt(existing, False)
+
+        async def make_new() -> str:
+            return await attempt(typed_name, True)
+
+        await choose_then(
+            interaction,
+            question,
+            first=(f"Use {existing}", use_existing),
+            second=(f"Make new slate {typed_name}", make_new),
+        )
+        return
+    await interaction.response.send_message(text, ephemeral=True)
 
 
 def _kind(value: str) -> MilestoneKind:

@@ -11,6 +11,8 @@ from storage import _rows
 from storage.database import Database
 
 _SENT_IDS = "SELECT job_id FROM reminders_sent WHERE guild_id = ?"
+# A row without a message: the scheduler recorded the reminder as skipped (missed, or superseded) without posting.
+_SKIPPED_IDS = "SELECT job_id FROM reminders_sent WHERE guild_id = ? AND message_id IS NULL"
 _ALL_SENT_IDS = "SELECT guild_id, job_id FROM reminders_sent"
 _SENT = "SELECT * FROM reminders_sent WHERE guild_id = ? AND job_id = ?"
 _MARK = """
@@ -27,7 +29,12 @@ _SUBSCRIPTION = "SELECT subscribed_at FROM reminder_subscribers WHERE guild_id =
 
 
 class ReminderLedger:
-    """Which reminders Discord has accepted; a job id in here is never posted again."""
+    """
+    Which reminders are done with; a job id in here is never posted again.
+
+    A row with a message id is a reminder Discord accepted; a row without one is a reminder the scheduler recorded
+    as skipped (its time passed before it could be posted), so that it is not posted later either.
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -35,6 +42,10 @@ class ReminderLedger:
     async def sent_ids(self, guild_id: int) -> set[str]:
         """Every job id already posted in the guild."""
         return {r[0] for r in await self._db.fetch_all(_SENT_IDS, (guild_id,))}
+
+    async def skipped_ids(self, guild_id: int) -> set[str]:
+        """The job ids in the ledger that were recorded as skipped (never posted: no message)."""
+        return {r[0] for r in await self._db.fetch_all(_SKIPPED_IDS, (guild_id,))}
 
     async def sent_ids_by_guild(self) -> dict[int, set[str]]:
         """Every guild's posted job ids, by guild id (the scheduler's start-up reads them in one go)."""
@@ -92,11 +103,6 @@ SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM elections WHERE id = ? AND guild_id =
 ON CONFLICT (election_id) DO UPDATE SET event_id = excluded.event_id WHERE scheduled_events.guild_id = excluded.guild_id
 """
 _UNLINK_EVENT = "DELETE FROM scheduled_events WHERE guild_id = ? AND event_id = ?"
-_ALL_FINISHED = """
-SELECT DISTINCT r.guild_id, s.election_id FROM results AS r JOIN candidates AS c ON c.id = r.candidate_id
-JOIN seats AS s ON s.id = c.seat_id
-"""
-_FINISHED = _ALL_FINISHED + "WHERE r.guild_id = ?"
 
 
 class EventLinkRepository:
@@ -116,14 +122,6 @@ class EventLinkRepository:
     async def unlink(self, guild_id: int, event_id: int) -> None:
         """Forget an event (deleted, or its election is gone)."""
         await self._db.execute(_UNLINK_EVENT, (guild_id, event_id))
-
-    async def finished_elections(self, guild_id: int) -> set[int]:
-        """Elections with any recorded result: their reminders stop."""
-        return {r[1] for r in await self._db.fetch_all(_FINISHED, (guild_id,))}
-
-    async def finished_elections_by_guild(self) -> dict[int, set[int]]:
-        """Every guild's elections with a recorded result, by guild id."""
-        return _by_guild(await self._db.fetch_all(_ALL_FINISHED))
 
 
 def _by_guild(rows: Iterable[aiosqlite.Row]) -> dict[int, set[Any]]:

@@ -1,6 +1,11 @@
 """Votes per candidate."""
 
+from collections.abc import Iterable
+
+import aiosqlite
+
 from bot.domain.models import Result
+from bot.domain.reminders import SeatCount
 from storage import _rows
 from storage.database import Database
 
@@ -19,6 +24,18 @@ ON CONFLICT (candidate_id) DO UPDATE SET votes = excluded.votes, elected = exclu
 WHERE results.guild_id = excluded.guild_id
 """
 _CLEAR = "DELETE FROM results WHERE guild_id = ? AND candidate_id = ?"
+# How far each seat's result is recorded: candidates standing, with votes in, marked elected.
+_ALL_SEAT_COUNTS = """
+SELECT s.guild_id, s.election_id, s.places, COUNT(c.id) AS candidates, COUNT(r.candidate_id) AS recorded,
+       COALESCE(SUM(CASE WHEN r.elected = 1 THEN 1 ELSE 0 END), 0) AS elected
+FROM seats AS s
+LEFT JOIN candidates AS c ON c.seat_id = s.id AND c.guild_id = s.guild_id
+LEFT JOIN results AS r ON r.candidate_id = c.id AND r.guild_id = s.guild_id
+{where}
+GROUP BY s.id, s.guild_id, s.election_id, s.places
+ORDER BY s.id
+"""
+_SEAT_COUNTS = _ALL_SEAT_COUNTS.format(where="WHERE s.guild_id = ?")
 
 
 class ResultRepository:
@@ -52,3 +69,30 @@ class ResultRepository:
     async def clear(self, guild_id: int, candidate_id: int) -> int:
         """Remove a result; returns rows deleted."""
         return await self._db.execute(_CLEAR, (guild_id, candidate_id))
+
+    async def seat_counts(self, guild_id: int) -> list[SeatCount]:
+        """How far each of the guild's seats has its result recorded (what stops an election's reminders)."""
+        return [_seat_count(r) for r in await self._db.fetch_all(_SEAT_COUNTS, (guild_id,))]
+
+    async def seat_counts_by_guild(self) -> dict[int, list[SeatCount]]:
+        """:meth:`seat_counts` for every guild at once, by guild id (the scheduler's start-up reads them in one go)."""
+        return _by_guild(await self._db.fetch_all(_ALL_SEAT_COUNTS.format(where="")))
+
+
+def _seat_count(row: aiosqlite.Row) -> SeatCount:
+    """A ``_SEAT_COUNTS`` row as a record."""
+    return SeatCount(
+        election_id=row["election_id"],
+        places=row["places"],
+        candidates=row["candidates"],
+        recorded=row["recorded"],
+        elected=row["elected"],
+    )
+
+
+def _by_guild(rows: Iterable[aiosqlite.Row]) -> dict[int, list[SeatCount]]:
+    """Seat count rows grouped by their guild."""
+    grouped: dict[int, list[SeatCount]] = {}
+    for row in rows:
+        grouped.setdefault(row["guild_id"], []).append(_seat_count(row))
+    return grouped

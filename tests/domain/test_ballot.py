@@ -14,6 +14,7 @@ from bot.domain.ballot import (
     known_electorates,
     match_electorate,
     seats_for_member,
+    sort_named_groups,
     votes_label,
 )
 from bot.domain.enums import ElectorateType, MilestoneKind
@@ -337,3 +338,34 @@ def test_votes_label_refuses_no_places() -> None:
     """A seat with no places is a programming error."""
     with pytest.raises(ValueError, match="at least one place"):
         votes_label(0)
+
+
+# --- groups the member named ---
+
+
+def test_named_groups_are_sorted_into_own_seats_national_seats_and_no_seats() -> None:
+    """A group with seats of its own, one whose seats are national, and one with no seats are told apart."""
+    named = sort_named_groups(SEATS, "young, Black, LGBT+, retired, disabled")
+    assert named.with_seats == ("Young members", "LGBT+ members")
+    assert named.national == ("Black members", "Disabled members")
+    assert named.without_seats == ("retired",)
+
+
+def test_named_groups_with_no_group_seats_at_all_are_all_without_seats() -> None:
+    """In an election with no group seats, every named group that is not national has no seats of its own."""
+    seats = [s for s in SEATS if s.electorate_type is not ElectorateType.GROUP]
+    named = sort_named_groups(seats, ["Black", "LGBT+", "retired"])
+    assert (named.with_seats, named.national, named.without_seats) == ((), ("Black members",), ("LGBT+", "retired"))
+
+
+def test_a_group_named_twice_is_listed_once() -> None:
+    """``young, Young members`` is one group; blank items are ignored."""
+    named = sort_named_groups(SEATS, "young, , Young members, retired, Retired")
+    assert (named.with_seats, named.without_seats) == (("Young members",), ("retired",))
+
+
+def test_a_mistyped_group_is_offered_the_group_it_looks_like() -> None:
+    """``yung`` has no seats but looks like Young members; ``retired members`` looks like no group."""
+    named = sort_named_groups(SEATS, "yung, retired members, blak")
+    assert named.without_seats == ("yung", "retired members", "blak")
+    assert named.maybe_meant == (("yung", "Young members"), ("blak", "Black members"))

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from bot.domain.dates import (
     Offset,
+    TimetableConflict,
+    WallTime,
     common_timezones,
     default_time,
     format_offsets,
@@ -18,6 +20,9 @@ from bot.domain.dates import (
     parse_offsets,
     parse_time,
     parse_timezone,
+    read_wall_time,
+    timetable_conflict,
+    timetable_conflicts,
     utc_to_local,
 )
 from bot.domain.enums import MilestoneKind
@@ -618,3 +623,186 @@ def test_offset_before_refuses_a_naive_milestone() -> None:
     """A naive milestone is a programming error."""
     with pytest.raises(ValueError, match="naive"):
         Offset(1, "d").before(datetime(2025, 5, 21, 17, 0), LONDON)  # noqa: DTZ001
+
+
+# ------------------------------------------------------------------------- wall times the clocks skip or repeat
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "at", "reason"),
+    [
+        (
+            "Europe/London",
+            date(2025, 3, 30),
+            time(1, 30),
+            (
+                "01:30 on 30 March 2025 does not exist in Europe/London: the clocks go forward from 01:00 to 02:00. "
+                "Use 02:00 or later, or a time before 01:00."
+            ),
+        ),
+        (
+            "Europe/London",
+            date(2025, 3, 30),
+            time(1, 0),
+            "01:00 on 30 March 2025 does not exist in Europe/London: the clocks go forward from 01:00 to 02:00.",
+        ),
+        (
+            "America/New_York",
+            date(2025, 3, 9),
+            time(2, 15),
+            "02:15 on 9 March 2025 does not exist in America/New_York: the clocks go forward from 02:00 to 03:00.",
+        ),
+    ],
+)
+def test_a_wall_time_the_clocks_skip_is_refused_saying_why(zone: str, day: date, at: time, reason: str) -> None:
+    """A local time inside the spring-forward gap raises InvalidInput naming the gap and the first valid time."""
+    with pytest.raises(InvalidInput) as caught:
+        read_wall_time(day, at, ZoneInfo(zone))
+    assert reason in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "at", "expected", "note"),
+    [
+        (
+            "Europe/London",
+            date(2025, 10, 26),
+            time(1, 30),
+            utc(2025, 10, 26, 0, 30),
+            (
+                "01:30 on 26 October 2025 happens twice in Europe/London (the clocks go back from 02:00 to 01:00): "
+                "this is 01:30 BST, the first of the two; the second, 01:30 GMT, is 1 hour later."
+            ),
+        ),
+        (
+            "America/New_York",
+            date(2025, 11, 2),
+            time(1, 0),
+            datetime(2025, 11, 2, 5, 0, tzinfo=UTC),
+            (
+                "01:00 on 2 November 2025 happens twice in America/New_York (the clocks go back from 02:00 to 01:00): "
+                "this is 01:00 EDT, the first of the two"
+            ),
+        ),
+    ],
+)
+def test_a_wall_time_the_clocks_repeat_takes_the_first_and_says_so(
+    zone: str, day: date, at: time, expected: datetime, note: str
+) -> None:
+    """A local time in the autumn's repeated hour means the first pass, with a note saying which was taken."""
+    wall = read_wall_time(day, at, ZoneInfo(zone))
+    assert wall.instant == expected
+    assert wall.instant.tzinfo is UTC
+    assert wall.note is not None and note in wall.note
+
+
+@pytest.mark.parametrize(
+    ("day", "at", "expected"),
+    [
+        (date(2025, 3, 30), time(0, 59), utc(2025, 3, 30, 0, 59)),
+        (date(2025, 3, 30), time(2, 0), utc(2025, 3, 30, 1, 0)),
+        (date(2025, 10, 26), time(0, 59), utc(2025, 10, 25, 23, 59)),
+        (date(2025, 10, 26), time(2, 0), utc(2025, 10, 26, 2, 0)),
+        (date(2025, 4, 21), time(9, 0), utc(2025, 4, 21, 8, 0)),
+        (date(2025, 12, 3), time(17, 0), utc(2025, 12, 3, 17, 0)),
+    ],
+)
+def test_an_ordinary_wall_time_is_read_without_a_note(day: date, at: time, expected: datetime) -> None:
+    """Times on either side of a change (and far from one) convert plainly, with no note."""
+    assert read_wall_time(day, at, LONDON) == WallTime(expected, None)
+
+
+# ------------------------------------------------------------------------------------------ timetable order
+
+#: Every milestone in timetable order: each may equal the next, except that the ballot must last some time.
+SEQUENCE = list(MilestoneKind)
+#: (earlier, later) pairs that may not fall at the same instant: they straddle the ballot window.
+STRICT = {
+    (earlier, later)
+    for earlier in (MilestoneKind.NOMINATIONS_OPEN, MilestoneKind.NOMINATIONS_CLOSE, MilestoneKind.BALLOT_OPEN)
+    for later in (MilestoneKind.BALLOT_CLOSE, MilestoneKind.RESULTS)
+}
+PAIRS = [(a, b) for i, a in enumerate(SEQUENCE) for b in SEQUENCE[i + 1 :]]
+T0 = utc(2025, 4, 21, 8, 0)
+
+
+@pytest.mark.parametrize(("earlier", "later"), PAIRS, ids=lambda k: k.value)
+@pytest.mark.parametrize("gap", [timedelta(days=-214), timedelta(minutes=-1), timedelta(0), timedelta(minutes=1)])
+@pytest.mark.parametrize("entered_first", ["earlier", "later"])
+def test_every_pair_of_milestones_keeps_the_timetable_order(
+    earlier: MilestoneKind, later: MilestoneKind, gap: timedelta, entered_first: str
+) -> None:
+    """In any entry order, a later milestone may not precede an earlier one (nor meet it across the ballot)."""
+    later_at = T0 + gap
+    wrong = gap < timedelta(0) or (gap == timedelta(0) and (earlier, later) in STRICT)
+    if entered_first == "earlier":
+        conflict = timetable_conflict({earlier: T0}, later, later_at)
+        expected = TimetableConflict(later, later_at, earlier, T0)
+    else:
+        conflict = timetable_conflict({later: later_at}, earlier, T0)
+        expected = TimetableConflict(earlier, T0, later, later_at)
+    assert conflict == (expected if wrong else None)
+    assert timetable_conflicts({earlier: T0, later: later_at}) == (
+        [TimetableConflict(later, later_at, earlier, T0)] if wrong else []
+    )
+
+
+def test_a_whole_timetable_in_order_has_no_conflict() -> None:
+    """The NEC 2025 timetable, in any insertion order, is in order."""
+    table = {
+        MilestoneKind.RESULTS: utc(2025, 6, 11, 8),
+        MilestoneKind.NOMINATIONS_OPEN: utc(2025, 1, 13, 9),
+        MilestoneKind.BALLOT_CLOSE: utc(2025, 5, 21, 16),
+        MilestoneKind.REPLACEMENT_DEADLINE: utc(2025, 5, 14, 11),
+        MilestoneKind.BALLOT_OPEN: utc(2025, 4, 21, 8),
+        MilestoneKind.NOMINATIONS_CLOSE: utc(2025, 2, 14, 17),
+    }
+    assert timetable_conflicts(table) == []
+    for kind, at in table.items():
+        assert timetable_conflict(table, kind, at) is None
+
+
+def test_results_seven_months_before_the_ballot_opens_is_named_with_its_date() -> None:
+    """With no close dated, results before the open are still refused, naming the open and its local date."""
+    conflict = timetable_conflict({MilestoneKind.BALLOT_OPEN: T0}, MilestoneKind.RESULTS, utc(2024, 9, 21, 8))
+    assert conflict is not None
+    assert conflict.sentence(LONDON) == "Results can’t be before the ballot opens (21 April 2025 09:00)."
+    assert conflict.refusal(LONDON) == (
+        "Results can’t be before the ballot opens (21 April 2025 09:00). "
+        "Change ballot_open first, or choose a later date."
+    )
+
+
+def test_the_nearest_milestone_in_the_order_is_the_one_named() -> None:
+    """When a date clashes with several milestones, the refusal names the nearest one in the timetable."""
+    table = {MilestoneKind.NOMINATIONS_OPEN: utc(2025, 1, 13, 9), MilestoneKind.BALLOT_CLOSE: utc(2025, 5, 21, 16)}
+    conflict = timetable_conflict(table, MilestoneKind.RESULTS, utc(2025, 1, 1, 9))
+    assert conflict is not None and conflict.other is MilestoneKind.BALLOT_CLOSE
+    assert conflict.sentence(LONDON) == "Results can’t be before the ballot closes (21 May 2025 17:00)."
+    early = timetable_conflict(table, MilestoneKind.NOMINATIONS_CLOSE, utc(2025, 6, 1, 9))
+    assert early is not None and early.other is MilestoneKind.BALLOT_CLOSE
+    assert early.refusal(LONDON) == (
+        "Nominations can’t close after the ballot closes (21 May 2025 17:00). "
+        "Change ballot_close first, or choose an earlier date."
+    )
+
+
+def test_a_ballot_that_closes_as_it_opens_is_refused() -> None:
+    """A zero-length ballot window is refused, saying the window would be empty."""
+    conflict = timetable_conflict({MilestoneKind.BALLOT_OPEN: T0}, MilestoneKind.BALLOT_CLOSE, T0)
+    assert conflict is not None
+    assert conflict.sentence(LONDON) == (
+        "The ballot can’t close at the same moment the ballot opens (21 April 2025 09:00): "
+        "the ballot window would be empty."
+    )
+
+
+def test_the_replacement_deadline_may_fall_on_either_end_of_the_window() -> None:
+    """The replacement deadline may equal the open or the close, but not fall outside the window."""
+    table = {MilestoneKind.BALLOT_OPEN: T0, MilestoneKind.BALLOT_CLOSE: utc(2025, 5, 21, 16)}
+    deadline = MilestoneKind.REPLACEMENT_DEADLINE
+    assert timetable_conflict(table, deadline, T0) is None
+    assert timetable_conflict(table, deadline, utc(2025, 5, 21, 16)) is None
+    late = timetable_conflict(table, deadline, utc(2025, 5, 22, 11))
+    assert late is not None
+    assert late.sentence(LONDON) == "The replacement deadline can’t be after the ballot closes (21 May 2025 17:00)."

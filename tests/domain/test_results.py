@@ -15,6 +15,7 @@ from bot.domain.results import (
     SeatStatus,
     earlier_in_series,
     election_results,
+    overfilled,
     seat_result,
     series,
     tally,
@@ -259,3 +260,18 @@ def test_earlier_in_series_is_nearest_first_and_of_the_same_name() -> None:
     assert [e.name for e in earlier_in_series(elections[2], elections)] == ["NEC 2013", "NEC 2011"]
     assert earlier_in_series(elections[5], elections) == []
     assert earlier_in_series(elections[0], elections) == []
+
+
+def test_no_more_elected_than_places_is_fine() -> None:
+    """A seat may have as many marked elected as it has places, or fewer."""
+    assert overfilled("London (Female)", 2, ["Zoë Hartley", "Funmi Adeyemi"]) is None
+    assert overfilled("General Secretary", 1, []) is None
+
+
+def test_more_elected_than_places_is_explained() -> None:
+    """Two marked elected for one place: the reason names the seat, its places and everyone marked."""
+    reason = overfilled("East Midlands Regional (Male)", 1, ["Tom Barker", "Graham Pickering"])
+    assert reason == (
+        "East Midlands Regional (Male) has 1 place, but 2 candidates are marked elected: "
+        "Tom Barker and Graham Pickering"
+    )

@@ -20,10 +20,12 @@ from bot.domain.text import (
     best_matches,
     counted,
     match_score,
+    near_misses,
     normalise,
     plain,
     resolve,
     split_for_embeds,
+    tidy_paragraphs,
     truncate,
 )
 from bot.errors import Conflict, InvalidInput, NotFound
@@ -524,3 +526,77 @@ def test_counted_makes_the_noun_agree_with_the_count(
 ) -> None:
     """One thing is singular, any other count plural, with thousands separators."""
     assert counted(count, singular, plural_form) == expected
+
+
+# --- Pasted text (statements) ---------------------------------------------------------------------------
+
+
+def test_tidy_paragraphs_turns_windows_and_old_mac_line_endings_into_newlines() -> None:
+    """CRLF and a lone CR each become one LF."""
+    assert tidy_paragraphs("One\r\nTwo\rThree\nFour") == "One\nTwo\nThree\nFour"
+
+
+def test_tidy_paragraphs_keeps_at_most_one_blank_line_between_paragraphs() -> None:
+    """Hundreds of blank lines (with or without spaces on them) shrink to one; single breaks are kept."""
+    pasted = "First paragraph,\r\nsame paragraph." + "\r\n" * 300 + "Second." + "\r\n \t\r\n" * 5 + "Third."
+    assert tidy_paragraphs(pasted) == "First paragraph,\nsame paragraph.\n\nSecond.\n\nThird."
+
+
+def test_tidy_paragraphs_strips_trailing_spaces_and_blank_ends_but_keeps_indentation() -> None:
+    """Spaces at line ends and blank lines at either end go; a line's leading spaces stay."""
+    assert tidy_paragraphs("\r\n\r\n  Indented   \r\nNext\t \r\n\r\n\r\n") == "  Indented\nNext"
+
+
+@given(st.text(st.sampled_from("ab \t\r\n\u2028")))
+def test_tidy_paragraphs_leaves_no_cr_no_triple_newline_and_is_idempotent(text: str) -> None:
+    """Whatever is pasted, the result has no CR, no run of three newlines, and tidying it again changes nothing."""
+    tidy = tidy_paragraphs(text)
+    assert "\r" not in tidy and "\n\n\n" not in tidy
+    assert tidy_paragraphs(tidy) == tidy
+    assert tidy.split() == text.split()
+
+
+# --- Queries with no letters or digits -------------------------------------------------------------------
+
+WILD = ["Ann 100% Smith", "Bo_Dee", "Carl Jones", "Dee Percival"]
+
+
+@pytest.mark.parametrize(("query", "expected"), [("%", ["Ann 100% Smith"]), ("_", ["Bo_Dee"]), ("%_", [])])
+def test_a_query_of_symbols_only_offers_just_the_names_that_contain_it(query: str, expected: list[str]) -> None:
+    """``%`` or ``_`` is no wildcard: only names holding that very text match, not every name."""
+    assert best_matches(query, WILD) == expected
+
+
+def test_an_empty_or_blank_query_still_offers_every_name() -> None:
+    """Nothing typed yet (or only spaces) lists every name, as before."""
+    assert best_matches("", WILD) == sorted(WILD, key=normalise)
+    assert best_matches("  ", WILD) == sorted(WILD, key=normalise)
+
+
+# --- Near misses (slate names) --------------------------------------------------------------------------
+
+SLATES = ["Time for Real Change", "Members First"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Time for Reel Change", ["Time for Real Change"]),
+        ("Time 4 Real Change", ["Time for Real Change"]),
+        ("TimeforReal Change", ["Time for Real Change"]),
+        ("Members Frist", ["Members First"]),
+        ("Members", ["Members First"]),
+        ("Time for Real Change 2025", ["Time for Real Change"]),
+    ],
+)
+def test_a_typo_or_variant_of_a_stored_name_is_a_near_miss(typed: str, expected: list[str]) -> None:
+    """A misspelling, a shortening or a spacing variant of a stored name is reported as a near miss of it."""
+    assert near_misses(typed, SLATES) == expected
+
+
+@pytest.mark.parametrize(
+    "typed", ["Time For Real Change", "time for real change!", "MEMBERS FIRST", "Unison United", "Members United"]
+)
+def test_the_same_name_or_a_different_one_is_no_near_miss(typed: str) -> None:
+    """A name equal after normalise() is the same slate, and a clearly different name is simply new."""
+    assert near_misses(typed, SLATES) == []

@@ -13,6 +13,7 @@ import pytest_asyncio
 
 from bot.domain.enums import MilestoneKind
 from bot.scheduling.pacing import Pacer
+from bot.standin.state import message_text
 from tests.e2e.conftest import (
     ACTIVIST,
     GUILD,
@@ -72,6 +73,17 @@ async def live(tmp_path: Path) -> AsyncIterator[Live]:
 
 def labels(message: dict[str, Any]) -> set[str]:
     return {c.get("label") for row in message.get("components", []) for c in row["components"]}
+
+
+def job_of(post: dict[str, Any]) -> str:
+    """The job id a posted reminder carries (in its statements button's custom id, which members never read)."""
+    [custom_id] = [
+        c["custom_id"]
+        for row in post["components"]
+        for c in row["components"]
+        if c.get("custom_id", "").startswith("reminder:statements:")
+    ]
+    return f"{GUILD}:{custom_id.removeprefix('reminder:statements:')}"
 
 
 async def test_a_reminder_is_posted_at_its_time_mentioning_only_the_role(live: Live) -> None:
@@ -149,7 +161,7 @@ async def test_stopping_leaves_reminders_still_waiting_for_a_turn_to_the_next_st
             break
         await asyncio.sleep(0.02)
     assert len(live.posts) == 1
-    [first_ref] = [post["embeds"][0]["footer"]["text"].rpartition("ref ")[2] for post in live.posts]
+    [first_ref] = [job_of(post) for post in live.posts]
     with caplog.at_level(logging.INFO, logger="bot.scheduling.scheduler"):
         await live.restart()
         await asyncio.gather(*runs)
@@ -160,7 +172,7 @@ async def test_stopping_leaves_reminders_still_waiting_for_a_turn_to_the_next_st
             break
         await asyncio.sleep(0.02)
     await asyncio.sleep(0.2)
-    refs = [post["embeds"][0]["footer"]["text"].rpartition("ref ")[2] for post in live.posts]
+    refs = [job_of(post) for post in live.posts]
     assert sorted(refs) == sorted(due), "each reminder posted exactly once across the restart"
     assert all([await live.world.services.reminders.is_sent(job) for job in due])
     assert not set(due) & set(reminder_scheduler(live.world).pending_job_ids(GUILD))
@@ -201,7 +213,9 @@ async def test_a_moved_date_moves_its_reminders_and_posts_one_notice(live: Live)
     assert sum(new_close in j for j in after) == 3
     notices = [p for p in live.posts if "Date changed" in p["content"]]
     assert len(notices) == 1
-    assert "ballot closes" in notices[0]["content"]
+    new_at = int((CLOSE + timedelta(days=7)).timestamp())
+    assert f"NEC 2025: the ballot now closes <t:{new_at}:F>" in notices[0]["content"]
+    assert "is now" not in notices[0]["content"]
     assert notices[0]["mention_roles"] == []
 
 
@@ -307,3 +321,106 @@ async def test_without_manage_events_the_preview_says_so(live: Live) -> None:
     await live.configure(datetime(2025, 3, 2, tzinfo=UTC))
     reply = await live.world.discord.invoke("/organise reminders preview", user=ORGANISER)
     assert "lacks Manage Events" in reply.text()
+
+
+async def test_members_read_no_internal_reference_and_a_crash_before_the_ledger_still_posts_once(live: Live) -> None:
+    """
+    The reminder shows no job id to members; the id rides in a button's custom id, so after a crash between
+    Discord's acceptance and the ledger write the restarted bot finds the post and records it instead of reposting.
+    """
+    await live.configure(OPEN - timedelta(days=1, minutes=1))
+    [job] = await live.run_due(OPEN - timedelta(days=1))
+    [post] = live.posts
+    shown = message_text(post)
+    assert job not in shown and "ref " not in shown and f"{GUILD}:" not in shown
+    assert job_of(post) == job
+    await live.world.db.execute("DELETE FROM reminders_sent WHERE guild_id = ? AND job_id = ?", (GUILD, job))
+    assert not await live.world.services.reminders.is_sent(job)
+    live.world.clock.set(OPEN - timedelta(days=1) + timedelta(minutes=10))
+    await live.restart()
+    for _ in range(100):
+        if await live.world.services.reminders.is_sent(job):
+            break
+        await asyncio.sleep(0.05)
+    row = await live.world.services.repos.ledger.get(GUILD, job)
+    assert row is not None and row.message_id == int(post["id"])
+    await asyncio.sleep(0.2)
+    assert len(live.posts) == 1, "found in the channel, not posted again"
+
+
+async def test_one_recorded_result_does_not_stop_the_reminders(live: Live) -> None:
+    """A result for one candidate of a contested seat leaves every reminder in place, and the reply says why."""
+    await live.configure(datetime(2025, 4, 1, tzinfo=UTC))
+    before = await live.world.discord.invoke("/organise reminders preview", user=ORGANISER)
+    assert "NEC 2025: Ballot opens" in before.text()
+    pending = reminder_scheduler(live.world).pending_job_ids(GUILD)
+    reply = await live.world.discord.invoke(
+        ["organise", "result", "set"], options={"candidate": "Tom Barker", "votes": 1}, user=ORGANISER
+    )
+    after = await live.world.discord.invoke("/organise reminders preview", user=ORGANISER)
+    assert "Nothing is waiting to be posted" not in after.text()
+    assert "NEC 2025: Ballot opens" in after.text()
+    assert reminder_scheduler(live.world).pending_job_ids(GUILD) == pending
+    assert "Recorded 1 vote for **Tom Barker** (East Midlands Regional (Male), NEC 2025)." in reply.text()
+
+
+async def test_a_result_recorded_while_the_ballot_is_open_says_reminders_go_on(live: Live) -> None:
+    """Inside the ballot window the result set reply notes that the ballot is still open and reminders go on."""
+    await live.configure(datetime(2025, 5, 1, tzinfo=UTC))
+    reply = await live.world.discord.invoke(
+        ["organise", "result", "set"], options={"candidate": "Tom Barker", "votes": 5000}, user=ORGANISER
+    )
+    text = reply.text()
+    assert "still open" in text and f"<t:{int(CLOSE.timestamp())}:F>" in text
+    assert "reminders go on" in text
+
+
+async def test_the_preview_tells_skipped_reminders_from_posted_ones(live: Live) -> None:
+    """Reminders turned on a day before the ballot opens: the 7-day one is counted as skipped, not as posted."""
+    await live.configure(OPEN - timedelta(days=1, minutes=1))
+    assert live.posts == []
+    await live.run_due(OPEN - timedelta(days=1))
+    assert len(live.posts) == 1
+    reply = await live.world.discord.invoke("/organise reminders preview", user=ORGANISER)
+    text = reply.text()
+    assert "1 already posted; 1 skipped (its time had passed before it could be posted)." in text
+    assert "2 already posted" not in text
+
+
+async def test_the_settings_summary_reads_naturally_with_and_without_a_channel(live: Live) -> None:
+    """'Reminders: off; no channel set' before a channel is chosen, 'on, posted in #channel' after."""
+    off = await live.world.discord.invoke("/organise reminders off", user=ORGANISER)
+    assert "**Reminders:** off; no channel set" in off.text()
+    assert "in not set" not in off.text()
+    on = await live.world.discord.invoke(
+        "/organise reminders channel", options={"channel": CHANNEL, "role": ROLE}, user=ORGANISER
+    )
+    assert f"**Reminders:** on, posted in <#{CHANNEL}>, mentioning <@&{ROLE}>" in on.text()
+    again = await live.world.discord.invoke("/organise reminders off", user=ORGANISER)
+    assert f"**Reminders:** off (the channel stays <#{CHANNEL}>" in again.text()
+
+
+async def test_the_preview_says_when_results_have_stopped_an_elections_reminders(live: Live) -> None:
+    """Once every contested seat of an election has its result, the preview says its reminders have stopped."""
+    services = live.world.services
+    await services.elections.add(GUILD, ORGANISER, "Small Ballot 2025")
+    await services.elections.set_date(GUILD, ORGANISER, "Small Ballot 2025", MilestoneKind.BALLOT_OPEN, "2025-04-28")
+    await services.seats.add(
+        GUILD, ORGANISER, election="Small Ballot 2025", name="Chair", electorate_type="national", electorate="All"
+    )
+    for name in ("Ann Small", "Bob Small"):
+        await services.candidates.add(GUILD, ORGANISER, name=name, seat="Chair", election="Small Ballot 2025")
+    await live.configure(datetime(2025, 4, 1, tzinfo=UTC))
+    await services.results.set(GUILD, ORGANISER, "Ann Small", 10, election="Small Ballot 2025")
+    assert "No more reminders for Small Ballot 2025" not in (await preview_text(live))
+    await services.results.set(GUILD, ORGANISER, "Bob Small", 5, election="Small Ballot 2025")
+    text = await preview_text(live)
+    assert "No more reminders for Small Ballot 2025: every contested seat has its result." in text
+    assert "Small Ballot 2025: Ballot opens" not in text
+    assert "NEC 2025: Ballot opens" in text
+
+
+async def preview_text(live: Live) -> str:
+    """Every page of /organise reminders preview, as text."""
+    reply = await live.world.discord.invoke("/organise reminders preview", user=ORGANISER)
+    return reply.text()

@@ -258,3 +258,41 @@ async def test_a_chart_of_sixty_candidates_grows_taller_and_shows_names_literall
     assert 800 <= width <= 2000 and height > 1500
     width, height = png_size(charts.results_chart(found))
     assert 800 <= width <= 2000 and 450 <= height <= 1200
+
+
+REPLY = "Results Reply 2031"
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def two_for_one_place(world: World) -> World:
+    """An election with no dates, holding one seat of one place and two candidates."""
+    if REPLY not in await world.services.campaign.election_names(GUILD):
+        await add_election(world, REPLY, {"Reply Seat": (1, {"Ann Reply": SLATE, "Bob Reply": None})})
+    return world
+
+
+async def test_the_result_set_reply_names_candidate_seat_and_election_with_agreeing_plurals(
+    two_for_one_place: World,
+) -> None:
+    """'Recorded 5,000 votes for **Ann Reply** (Reply Seat, <election>): elected.'; '1 vote', never '1 votes'."""
+    world = two_for_one_place
+    many = await result_set(world, {"candidate": f"Ann Reply ({REPLY})", "votes": 5000, "elected": True})
+    assert many.ephemeral
+    assert f"Recorded 5,000 votes for **Ann Reply** (Reply Seat, {REPLY}): elected." in many.text()
+    one = await result_set(world, {"candidate": f"Bob Reply ({REPLY})", "votes": 1, "elected": False})
+    assert f"Recorded 1 vote for **Bob Reply** (Reply Seat, {REPLY}): not elected." in one.text()
+    assert "1 votes" not in one.text()
+
+
+async def test_a_second_winner_for_a_one_place_seat_is_refused_and_changes_nothing(two_for_one_place: World) -> None:
+    """Two marked elected for one place is refused, naming the seat, its places and who is already elected."""
+    world = two_for_one_place
+    await result_set(world, {"candidate": f"Ann Reply ({REPLY})", "votes": 5000, "elected": True})
+    before = await world.settled_dump()
+    reply = await result_set(world, {"candidate": f"Bob Reply ({REPLY})", "votes": 4000, "elected": True})
+    assert reply.ephemeral
+    text = reply.text()
+    assert "Reply Seat" in text and "1 place" in text and "Ann Reply is already marked elected" in text
+    assert await world.settled_dump() == before
+    shown = await results(world, {"election": REPLY})
+    assert shown.text().count("✅ elected") == 1

@@ -98,7 +98,7 @@ async def test_edit_writes_one_audit_row_with_before_and_after(campaign: Service
 async def test_edit_slate_to_none_makes_the_candidate_independent(campaign: Services, independent: str) -> None:
     """Editing the slate to "none" (or "independent", or blank) leaves the candidate on no slate."""
     added = await campaign.candidates.add(GUILD, ORGANISER, name="Tom Barker", seat=SEAT, slate=SLATE)
-    edited = await campaign.candidates.edit(GUILD, ORGANISER, "Tom Barker", slate=independent)
+    edited = (await campaign.candidates.edit(GUILD, ORGANISER, "Tom Barker", slate=independent)).after
     assert edited.slate is None
     assert (await campaign.candidates.get(GUILD, added.id)).slate is None
     assert [s.name for s in await campaign.repos.slates.all(GUILD)] == [SLATE]
@@ -114,7 +114,7 @@ async def test_adding_with_slate_none_makes_an_independent(campaign: Services) -
 async def test_edit_onto_a_new_slate_creates_it(campaign: Services) -> None:
     """Naming a slate that does not exist yet on edit creates it (a slate exists once named)."""
     await campaign.candidates.add(GUILD, ORGANISER, name="Graham Pickering", seat=SEAT)
-    edited = await campaign.candidates.edit(GUILD, ORGANISER, "graham", slate="Members First", incumbent=True)
+    edited = (await campaign.candidates.edit(GUILD, ORGANISER, "graham", slate="Members First", incumbent=True)).after
     assert (edited.slate, edited.incumbent) == ("Members First", True)
     assert (await campaign.candidates.get(GUILD, edited.id)) == edited
 

@@ -126,7 +126,6 @@ async def test_removal_summary_and_remove_take_everything_under_the_election(nec
         (MilestoneKind.NOMINATIONS_CLOSE, "14 February 2025", "5pm", utc(2025, 2, 14, 17)),
         (MilestoneKind.RESULTS, "11 June 2025", "10:30", utc(2025, 6, 11, 9, 30)),
         (OPEN, "17 April", None, utc(2025, 4, 17, 8)),  # no year: the next 17 April after the clock's today
-        (OPEN, "30 March 2025", "01:30", utc(2025, 3, 30, 1, 30)),  # in the spring gap: moved forward an hour
         (OPEN, "26 October 2025", "01:30", utc(2025, 10, 26, 0, 30)),  # repeated hour: the first 01:30
     ],
 )
@@ -167,11 +166,13 @@ async def test_redating_reports_the_previous_date(services: Services) -> None:
 @pytest.mark.parametrize(
     ("kind", "date_text", "clash"),
     [
-        (MilestoneKind.RESULTS, "20 May 2025", "before ballot closes"),
-        (CLOSE, "20 April 2025", "before ballot opens"),
-        (OPEN, "22 May 2025", "after ballot closes"),
-        (MilestoneKind.NOMINATIONS_CLOSE, "1 May 2025", "after ballot opens"),
-        (MilestoneKind.REPLACEMENT_DEADLINE, "22 May 2025", "after ballot closes"),
+        (MilestoneKind.RESULTS, "20 May 2025", r"Results can’t be before the ballot closes \(21 May 2025 17:00\)"),
+        (CLOSE, "20 April 2025", r"The ballot can’t close before the ballot opens \(21 April 2025 09:00\)"),
+        (OPEN, "22 May 2025", r"The ballot can’t open after the ballot closes \(21 May 2025 17:00\)"),
+        (MilestoneKind.NOMINATIONS_CLOSE, "1 May 2025", r"Nominations can’t close after the ballot opens"),
+        (MilestoneKind.REPLACEMENT_DEADLINE, "22 May 2025", "can’t be after the ballot closes"),
+        (MilestoneKind.REPLACEMENT_DEADLINE, "20 April 2025", "can’t be before the ballot opens"),
+        (MilestoneKind.NOMINATIONS_OPEN, "12 June 2025", r"Nominations can’t open after the ballot opens \(21 April"),
     ],
 )
 async def test_a_date_out_of_timetable_order_is_refused_and_changes_nothing(
@@ -207,6 +208,64 @@ async def test_an_impossible_date_or_time_is_refused_saying_why(
     assert await db.dump() == before
 
 
+async def test_results_months_before_the_open_are_refused_when_the_close_is_undated(
+    services: Services, db: Database
+) -> None:
+    """The order holds between every pair of dated milestones, not only neighbours: results can't precede the open."""
+    await services.elections.add(GUILD, ORGANISER, "NEC 2025")
+    await services.elections.set_date(GUILD, ORGANISER, "NEC 2025", OPEN, "21 April 2025")
+    before = await db.dump()
+    with pytest.raises(InvalidInput) as caught:
+        await services.elections.set_date(GUILD, ORGANISER, "NEC 2025", MilestoneKind.RESULTS, "21 September 2024")
+    assert "Results can’t be before the ballot opens (21 April 2025 09:00)." in caught.value.message
+    assert await db.dump() == before
+
+
+async def test_the_order_holds_whichever_date_is_entered_first(services: Services, db: Database) -> None:
+    """Dating results first, then an open after them, is refused just the same."""
+    await services.elections.add(GUILD, ORGANISER, "NEC 2025")
+    await services.elections.set_date(GUILD, ORGANISER, "NEC 2025", MilestoneKind.RESULTS, "21 September 2024")
+    before = await db.dump()
+    with pytest.raises(InvalidInput, match="The ballot can’t open after the results"):
+        await services.elections.set_date(GUILD, ORGANISER, "NEC 2025", OPEN, "21 April 2025")
+    assert await db.dump() == before
+
+
+async def test_a_ballot_that_closes_as_it_opens_is_refused(services: Services, db: Database) -> None:
+    """A zero-length ballot window (close at the very instant of the open) is refused and nothing changes."""
+    await services.elections.add(GUILD, ORGANISER, "NEC 2025")
+    await services.elections.set_date(GUILD, ORGANISER, "NEC 2025", OPEN, "21 April 2025", "12:00")
+    before = await db.dump()
+    with pytest.raises(InvalidInput, match="the ballot window would be empty"):
+        await services.elections.set_date(GUILD, ORGANISER, "NEC 2025", CLOSE, "21 April 2025", "12:00")
+    assert await db.dump() == before
+    change = await services.elections.set_date(GUILD, ORGANISER, "NEC 2025", CLOSE, "21 April 2025", "12:01")
+    assert change.after == utc(2025, 4, 21, 11, 1)
+
+
+async def test_a_time_the_clocks_skip_is_refused_saying_why(services: Services, db: Database) -> None:
+    """01:30 on 30 March 2025 does not exist in London: refused naming the gap and the first valid time; no change."""
+    await services.elections.add(GUILD, ORGANISER, "NEC 2025")
+    before = await db.dump()
+    with pytest.raises(InvalidInput) as caught:
+        await services.elections.set_date(GUILD, ORGANISER, "NEC 2025", OPEN, "30 March 2025", "01:30")
+    assert caught.value.message.startswith(
+        "01:30 on 30 March 2025 does not exist in Europe/London: the clocks go forward from 01:00 to 02:00. "
+        "Use 02:00 or later"
+    )
+    assert await db.dump() == before
+
+
+async def test_a_time_the_clocks_repeat_is_taken_as_the_first_with_a_note(services: Services) -> None:
+    """01:30 on 26 October 2025 is stored as the first pass (BST) and the change carries a note saying so."""
+    await services.elections.add(GUILD, ORGANISER, "NEC 2025")
+    change = await services.elections.set_date(GUILD, ORGANISER, "NEC 2025", OPEN, "26 October 2025", "01:30")
+    assert change.after == utc(2025, 10, 26, 0, 30)
+    assert change.note is not None and "01:30 BST, the first of the two" in change.note
+    plain_change = await services.elections.set_date(GUILD, ORGANISER, "NEC 2025", OPEN, "27 October 2025")
+    assert plain_change.note is None
+
+
 async def test_a_date_in_the_past_is_allowed_and_flagged(services: Services, clock: FakeClock) -> None:
     """A date before the clock's now is stored, with DateChange.in_past True; a future one is not flagged."""
     clock.set(utc(2025, 6, 1, 12))
@@ -222,7 +281,9 @@ async def test_clear_date_removes_the_milestone(services: Services) -> None:
     await services.elections.add(GUILD, ORGANISER, "NEC 2025")
     await services.elections.set_date(GUILD, ORGANISER, "NEC 2025", OPEN, "21 April 2025")
     await services.elections.set_date(GUILD, ORGANISER, "NEC 2025", CLOSE, "21 May 2025")
-    after = await services.elections.clear_date(GUILD, ORGANISER, "NEC 2025", OPEN)
+    cleared = await services.elections.clear_date(GUILD, ORGANISER, "NEC 2025", OPEN)
+    assert (cleared.kind, cleared.before) == (OPEN, utc(2025, 4, 21, 8))
+    after = cleared.election
     assert after.at(OPEN) is None
     assert after.at(CLOSE) == utc(2025, 5, 21, 16)
     assert (await services.elections.resolve(GUILD, "NEC 2025")).timetable == after.timetable

@@ -6,7 +6,7 @@ from bot.domain.enums import MilestoneKind
 from bot.services.container import Services
 from tests.fakes import GUILD, ORGANISER, OTHER_GUILD, FakeClock
 
-#: Reminders turned off; settings but no election; an election but no settings; the results are in.
+#: Reminders turned off; settings but no election; an election but no settings; every contested seat's result in.
 OFF_GUILD, NO_ELECTION_GUILD, NO_SETTINGS_GUILD, FINISHED_GUILD = 3, 4, 5, 6
 CHANNEL = 900
 
@@ -33,7 +33,9 @@ async def test_triage_all_matches_triage_guild_by_guild(services: Services, cloc
         FINISHED_GUILD, ORGANISER, election="NEC 2025", name="Wales", electorate_type="region", electorate="Wales"
     )
     await services.candidates.add(FINISHED_GUILD, ORGANISER, name="Tom Barker", seat="Wales")
+    await services.candidates.add(FINISHED_GUILD, ORGANISER, name="Ann Jones", seat="Wales")
     await services.results.set(FINISHED_GUILD, ORGANISER, "Tom Barker", 1234, elected=True)
+    await services.results.set(FINISHED_GUILD, ORGANISER, "Ann Jones", 999)
 
     clock.set(datetime(2025, 4, 20, 12, 0, tzinfo=UTC))  # after the 7-day reminders, before the 1-day ones
     sent = (await services.reminders.triage(GUILD)).late[0].job_id
@@ -47,3 +49,58 @@ async def test_triage_all_matches_triage_guild_by_guild(services: Services, cloc
     assert sent not in {o.job_id for o in everything[GUILD].late + everything[GUILD].future}
     assert {o.guild_id for t in everything.values() for o in t.future + t.late + t.expired} == {GUILD, OTHER_GUILD}
     assert not (everything[OFF_GUILD].future or everything[FINISHED_GUILD].future)
+
+
+async def _contested(services: Services) -> None:
+    """NEC 2025 in GUILD, reminders on, and one seat with two candidates for its one place."""
+    await _campaign(services, GUILD)
+    await services.seats.add(
+        GUILD, ORGANISER, election="NEC 2025", name="Wales", electorate_type="region", electorate="Wales"
+    )
+    await services.candidates.add(GUILD, ORGANISER, name="Tom Barker", seat="Wales")
+    await services.candidates.add(GUILD, ORGANISER, name="Ann Jones", seat="Wales")
+
+
+async def test_one_result_of_a_contested_seat_keeps_every_reminder(services: Services, clock: FakeClock) -> None:
+    """Recording one of two candidates' votes stops nothing; the second (completing the seat) stops them all."""
+    await _contested(services)
+    clock.set(datetime(2025, 4, 1, tzinfo=UTC))
+    everything = await services.reminders.occurrences(GUILD)
+    assert everything
+    await services.results.set(GUILD, ORGANISER, "Tom Barker", 1)
+    assert await services.reminders.occurrences(GUILD) == everything
+    assert (await services.reminders.triage_all())[GUILD].future
+    assert (await services.reminders.preview(GUILD)).stopped == ()
+    await services.results.set(GUILD, ORGANISER, "Ann Jones", 2)
+    assert await services.reminders.occurrences(GUILD) == []
+    assert (await services.reminders.preview(GUILD)).stopped == ("NEC 2025",)
+    assert not (await services.reminders.triage_all())[GUILD].future
+
+
+async def test_an_unopposed_seats_result_never_stops_reminders(services: Services, clock: FakeClock) -> None:
+    """With no contested seat, a recorded result leaves the reminders to the results date."""
+    await _campaign(services, GUILD)
+    await services.seats.add(
+        GUILD, ORGANISER, election="NEC 2025", name="Wales", electorate_type="region", electorate="Wales"
+    )
+    await services.candidates.add(GUILD, ORGANISER, name="Tom Barker", seat="Wales")
+    clock.set(datetime(2025, 4, 1, tzinfo=UTC))
+    everything = await services.reminders.occurrences(GUILD)
+    await services.results.set(GUILD, ORGANISER, "Tom Barker", 1234, elected=True)
+    assert await services.reminders.occurrences(GUILD) == everything
+
+
+async def test_the_preview_counts_skipped_reminders_apart_from_posted_ones(
+    services: Services, clock: FakeClock
+) -> None:
+    """A ledger row with no message (recorded, not posted) counts as skipped, as does one whose date passed."""
+    await _campaign(services, GUILD)
+    clock.set(datetime(2025, 4, 19, 12, 0, tzinfo=UTC))  # the 7-day ballot_open reminder is late
+    [late] = [o for o in (await services.reminders.triage(GUILD)).late if o.kind.value == "ballot_open"]
+    await services.reminders.mark_sent(late.job_id, None, late=True)  # what the scheduler does when it skips one
+    clock.set(datetime(2025, 4, 20, 8, 0, tzinfo=UTC))  # the 1-day one: posted
+    [due] = [o for o in (await services.reminders.triage(GUILD)).late if o.kind.value == "ballot_open"]
+    await services.reminders.mark_sent(due.job_id, 555)
+    preview = await services.reminders.preview(GUILD)
+    assert [o.job_id for o in preview.posted] == [due.job_id]
+    assert [o.job_id for o in preview.skipped] == [late.job_id]

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.domain.models import Result
 from bot.domain.results import Outcome, SeatStatus
 from bot.errors import InvalidInput, NotFound
 from bot.services.container import Services
@@ -141,12 +142,24 @@ async def test_results_never_cross_guilds(gs: Services) -> None:
         await gs.results.view(OTHER_GUILD, GS)
 
 
-async def test_results_stop_the_elections_reminders(nec_services: Services) -> None:
-    """Once any result of NEC 2025 is in, the reminder planner drops that election's reminders."""
+async def test_results_stop_the_elections_reminders_only_once_every_contested_seat_is_in(
+    nec_services: Services,
+) -> None:
+    """One result keeps NEC 2025's reminders; once every contested seat has its votes, the planner drops them."""
     await nec_services.guilds.set_reminder_channel(GUILD, ORGANISER, 555, None)
     election = await nec_services.elections.resolve(GUILD, "NEC 2025")
-    before = [o for o in await nec_services.reminders.occurrences(GUILD) if o.election_id == election.id]
+
+    async def planned() -> list[object]:
+        return [o for o in await nec_services.reminders.occurrences(GUILD) if o.election_id == election.id]
+
+    before = await planned()
     assert before
     await nec_services.results.set(GUILD, ORGANISER, "Tom Barker", 1234, election="NEC 2025")
-    after = [o for o in await nec_services.reminders.occurrences(GUILD) if o.election_id == election.id]
-    assert after == []
+    assert await planned() == before, "one result stops nothing"
+    seats = await nec_services.repos.seats.all(GUILD, election.id)
+    for seat in seats:
+        standing = await nec_services.repos.candidates.all(GUILD, seat_id=seat.id)
+        if len(standing) > seat.places:
+            for n, candidate in enumerate(standing):
+                await nec_services.repos.results.set(Result(candidate.id, GUILD, 100 + n))
+    assert await planned() == []

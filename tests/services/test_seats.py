@@ -13,7 +13,7 @@ SEAT = "East Midlands Regional (Male)"
 
 async def test_add_stores_the_seat_with_its_electorate_and_places(campaign: Services) -> None:
     """A seat is stored with its electorate type, electorate and places."""
-    seat = await campaign.seats.add(
+    added = await campaign.seats.add(
         GUILD,
         ORGANISER,
         election="NEC 2025",
@@ -22,7 +22,9 @@ async def test_add_stores_the_seat_with_its_electorate_and_places(campaign: Serv
         electorate="Greater London",
         places=2,
     )
+    seat = added.seat
     election = await campaign.elections.resolve(GUILD, "NEC 2025")
+    assert (added.election, added.before) == (election, None)
     assert (seat.electorate_type, seat.electorate, seat.places) == (ElectorateType.REGION, "Greater London", 2)
     assert seat in await campaign.seats.all(GUILD, election.id)
 
@@ -39,10 +41,10 @@ async def test_add_stores_the_seat_with_its_electorate_and_places(campaign: Serv
 )
 async def test_electorate_types_are_read_forgivingly(campaign: Services, typed: str, expected: ElectorateType) -> None:
     """Each electorate type is accepted in any case, with a space for the underscore."""
-    seat = await campaign.seats.add(
+    added = await campaign.seats.add(
         GUILD, ORGANISER, election=None, name="Health", electorate_type=typed, electorate="Health"
     )
-    assert seat.electorate_type is expected
+    assert added.seat.electorate_type is expected
 
 
 async def test_an_unknown_electorate_type_is_refused_and_writes_nothing(campaign: Services, db: Database) -> None:
@@ -92,15 +94,16 @@ async def test_a_seat_name_already_in_the_election_is_refused(campaign: Services
 async def test_the_same_seat_name_is_free_in_another_election(campaign: Services) -> None:
     """Seat names are unique per election only."""
     await campaign.elections.add(GUILD, ORGANISER, "NEC 2027")
-    seat = await campaign.seats.add(
+    added = await campaign.seats.add(
         GUILD, ORGANISER, election="NEC 2027", name=SEAT, electorate_type="region", electorate="East Midlands"
     )
-    assert seat.name == SEAT
+    assert (added.seat.name, added.election.name) == (SEAT, "NEC 2027")
 
 
 async def test_edit_changes_only_the_fields_given(campaign: Services) -> None:
     """edit() changes the named fields and keeps the rest."""
-    edited = await campaign.seats.edit(GUILD, ORGANISER, "east midlands male", places=2, electorate="E. Midlands")
+    change = await campaign.seats.edit(GUILD, ORGANISER, "east midlands male", places=2, electorate="E. Midlands")
+    edited = change.seat
     assert (edited.name, edited.electorate_type, edited.electorate, edited.places) == (
         SEAT,
         ElectorateType.REGION,
@@ -108,6 +111,18 @@ async def test_edit_changes_only_the_fields_given(campaign: Services) -> None:
         2,
     )
     assert await campaign.repos.seats.get(GUILD, edited.id) == edited
+
+
+async def test_edit_reports_its_election_and_each_field_it_changed(campaign: Services) -> None:
+    """edit() returns the seat's election and (field, before, after) for every changed field, in a fixed order."""
+    change = await campaign.seats.edit(
+        GUILD, ORGANISER, SEAT, places=2, name="East Midlands (Male)", electorate="East Midlands"
+    )
+    assert change.election.name == "NEC 2025"
+    assert change.before is not None and change.before.name == SEAT
+    assert change.changed == (("name", SEAT, "East Midlands (Male)"), ("places", 1, 2))
+    retyped = await campaign.seats.edit(GUILD, ORGANISER, "East Midlands (Male)", electorate_type="national")
+    assert retyped.changed == (("electorate_type", ElectorateType.REGION, ElectorateType.NATIONAL),)
 
 
 async def test_edit_with_nothing_to_change_is_refused(campaign: Services, db: Database) -> None:

@@ -274,7 +274,7 @@ async def test_an_out_of_order_timetable_in_a_file_is_refused(services: Services
     text = _swap(SAMPLE, 'ballot_close: "2025-05-21 17:00"', 'ballot_close: "2025-04-01 17:00"')
     problems = await _import_problems(services, db, text, "nec.yaml")
     assert {line for line, _ in problems} == {_line_of(text, "  - name: NEC 2025")}
-    assert any("ballot_close comes before ballot_open" in message for _, message in problems)
+    assert any("The ballot can’t close before" in message for _, message in problems)
 
 
 async def test_an_out_of_order_merge_is_refused_and_rolled_back(nec_services: Services, db: Database) -> None:
@@ -282,7 +282,7 @@ async def test_an_out_of_order_merge_is_refused_and_rolled_back(nec_services: Se
     text = "format: 1\nelections:\n  - name: NEC 2025\n    timetable:\n      ballot_close: '2025-04-01'\n"
     problems = await _import_problems(nec_services, db, text, "late.yaml")
     assert {line for line, _ in problems} == {3}
-    assert any("ballot_close comes before ballot_open" in message for _, message in problems)
+    assert any("The ballot can’t close before" in message for _, message in problems)
 
 
 async def test_a_csv_bad_row_is_reported_on_its_line_after_multi_line_statements(
@@ -357,3 +357,39 @@ async def test_reimporting_near_identical_platform_points_changes_nothing(servic
     report = await services.transfer.import_text(GUILD, ORGANISER, text)
     assert [str(c) for c in report.changes] == []
     assert await db.dump() == before
+
+
+TWO_WINNERS = """
+format: 1
+elections:
+  - name: NEC 2029
+    seats:
+      - name: Wales Regional
+        electorate_type: region
+        electorate: Cymru/Wales
+        places: 1
+        candidates:
+          - name: Ann Jones
+            votes: 900
+            elected: true
+          - name: Bob Evans
+            votes: 800
+            elected: {bob}
+"""
+
+
+async def test_an_import_electing_more_than_a_seats_places_is_refused_whole(services: Services, db: Database) -> None:
+    """Two marked elected for a 1-place seat: nothing imported, and the problem names the seat, places and both."""
+    problems = await _import_problems(services, db, TWO_WINNERS.format(bob="true"), "results.yaml")
+    [(line, message)] = problems
+    assert line == _line_of(TWO_WINNERS, "      - name: Wales Regional")
+    assert "Wales Regional (NEC 2029) has 1 place" in message
+    assert "Ann Jones and Bob Evans" in message
+
+
+async def test_an_import_adding_a_winner_beside_a_stored_one_is_refused(services: Services, db: Database) -> None:
+    """The stored winner counts too: a file marking another elected in the same 1-place seat imports nothing."""
+    await services.transfer.import_text(GUILD, ORGANISER, TWO_WINNERS.format(bob="false"), filename="a.yaml")
+    changed = TWO_WINNERS.format(bob="true").replace("            votes: 900\n            elected: true\n", "")
+    problems = await _import_problems(services, db, changed, "results.yaml")
+    assert len(problems) == 1 and "Ann Jones and Bob Evans" in problems[0][1]

@@ -42,8 +42,14 @@ REPEATED_HOURS = [
 
 
 def names(min_size: int, max_size: int) -> st.SearchStrategy[list[str]]:
-    """Distinct (by match key) names of 1 to 60 characters with at least one letter or digit."""
-    one = st.text(NAME_ALPHABET, min_size=1, max_size=60).filter(lambda n: normalise(n) and n.strip())
+    """
+    Distinct (by match key) names of 1 to 60 characters with at least one letter or digit.
+
+    The words a file uses to say "no slate" (``none``, ``independent``) are left out: as a slate they mean none.
+    """
+    one = st.text(NAME_ALPHABET, min_size=1, max_size=60).filter(
+        lambda n: normalise(n) and n.strip() and n.strip().casefold() not in {"none", "independent", "no slate"}
+    )
     return st.lists(one, min_size=min_size, max_size=max_size, unique_by=normalise)
 
 
@@ -56,9 +62,10 @@ instants = st.one_of(
 
 @st.composite
 def timetables(draw: st.DrawFn, zone: ZoneInfo) -> dict[str, str]:
-    """Some milestones, in timetable order, each written in one of the spellings the format accepts."""
+    """Some milestones, in strict timetable order, each written in one of the spellings the format accepts."""
     kinds = [k for k in MilestoneKind if draw(st.booleans())]
-    moments = sorted(draw(st.lists(instants, min_size=len(kinds), max_size=len(kinds))))
+    # Distinct: the ballot must last some time, so an open and a close may not share an instant.
+    moments = sorted(draw(st.lists(instants, min_size=len(kinds), max_size=len(kinds), unique=True)))
     table = {}
     for kind, moment in zip(kinds, moments, strict=True):
         local = moment.astimezone(zone)
@@ -106,6 +113,9 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
             if draw(st.booleans()):
                 seat["places"] = draw(st.integers(1, 5))
             seat["candidates"] = [draw(candidates(name, slate_names)) for name in draw(names(0, 3))]
+            # A valid file marks no more candidates elected than the seat has places (more is refused).
+            for extra in [c for c in seat["candidates"] if c.get("elected")][seat.get("places", 1) :]:
+                extra["elected"] = False
             election["seats"].append(seat)
         doc["elections"].append(election)
     return doc
