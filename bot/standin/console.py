@@ -3,25 +3,34 @@
 
 Type a slash command as you would in Discord (``/candidate name: Tom Barker``) and read the answer as text:
 embeds are framed, ephemeral answers marked, buttons and select menus numbered so ``click 2`` and
-``select 1 3`` work, and a form (modal) asks for its fields one by one. Tab completes command names and, through
-real autocomplete interactions, option values. With input that is not a terminal, commands are read line by line
-and the answers printed, which is how the tests and the README's demo use it.
+``select 1 3`` work, and a form (modal) asks for its fields one by one. At a terminal the prompt is prompt_toolkit's:
+Tab completes command names, subcommands, option names and option values (autocomplete options through real
+autocomplete interactions), Ctrl-C drops the line being typed (or the running command, or an open form) and Ctrl-D
+leaves. With input that is not a terminal, commands are read line by line and the answers printed, which is how the
+tests and the README's demo use it.
 """
 
 import asyncio
 import contextlib
 import logging
 import re
-import shlex
+import signal
 import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion, PathCompleter
+from prompt_toolkit.document import Document
+from prompt_toolkit.history import InMemoryHistory
 
 from bot.clock import SystemClock
 from bot.settings import Settings
@@ -45,9 +54,49 @@ Then:
   select N M [M..]   choose option(s) M of select menu N
   as member|organiser  switch who you are (now: {who})
   help               this text
-  quit               leave (Ctrl-D works too)"""
+  quit               leave (Ctrl-D works too)
+At a terminal, Tab completes command names, subcommands, option names and option values (press it
+again to move through the list); Ctrl-C drops the line you are typing, a running command or an open form."""
 WIDTH = 78
 _TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
+# A word that looks like an option name: lower-case (as Discord's are), at a word boundary, then a colon that ends
+# the word. ``Note: ...`` (a capital), ``12:00`` and ``https://...`` are text inside a value, not options.
+_OPTION_WORD = re.compile(r"(?<!\S)([a-z][a-z0-9_-]*):(?=\s|$)")
+_SUBCOMMAND_TYPES = (1, 2)
+_BOOLEAN, _ATTACHMENT = 5, 11
+KEYWORDS = ("help", "click", "select", "as", "quit")
+
+
+class Interrupted(Exception):
+    """Ctrl-C at the prompt or in a form: the line or the form is dropped."""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One Tab completion: ``text`` replaces the last ``-start`` characters before the cursor."""
+
+    text: str
+    start: int
+    display: str
+    meta: str = ""
+
+
+def unknown_option(rest: str, names: Sequence[str]) -> str | None:
+    """The first ``word:`` in the options part of a line that names no option of the command, if any."""
+    for match in _OPTION_WORD.finditer(rest):
+        if match.group(1) not in names:
+            return match.group(1)
+    return None
+
+
+def _subcommands(node: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The subcommands and groups directly under a command or group."""
+    return [o for o in node.get("options") or [] if o.get("type") in _SUBCOMMAND_TYPES]
+
+
+def _parameters(node: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The options a user fills in (not subcommands)."""
+    return [o for o in node.get("options") or [] if o.get("type") not in _SUBCOMMAND_TYPES]
 
 
 def human_time(text: str, zone: ZoneInfo, now: datetime | None = None) -> str:
@@ -175,14 +224,20 @@ class Console:
         self.render = Renderer(zone)
         self.interactive = interactive
         self.last: Reply | None = None
-        self.read_line: Callable[[str], str] = input
+        self._session: PromptSession[str] | None = None
+        self._form_session: PromptSession[str] | None = None
+
+    @property
+    def prompt(self) -> str:
+        """The prompt, naming who you are."""
+        return f"slatebot ({self.role})> "
 
     def say(self, text: str) -> None:
         """Print a block of output."""
         print(text, file=self.out, flush=True)
 
     async def handle(self, line: str) -> bool:
-        """Run one typed line; returns False when the user asked to leave."""
+        """Run one typed line; returns False when the user asked to leave. Nothing a user types escapes from here."""
         line = line.strip()
         if not line or line.startswith("#"):
             return True
@@ -204,10 +259,15 @@ class Console:
                 await self.command(line)
             else:
                 self.say("Commands start with '/'. Type 'help' for what you can do.")
+        except Interrupted:
+            self.say("The form was cancelled; nothing was sent.")
         except InteractionFailed as exc:
             self.say(f"!! {exc}")
         except (ValueError, LookupError) as exc:
             self.say(f"?? {exc}")
+        except Exception as exc:  # the session must outlive any one line
+            log.debug("console line failed: %s", line, exc_info=True)
+            self.say(f"!! That line could not be run ({type(exc).__name__}: {exc}).")
         return True
 
     def switch(self, line: str) -> None:
@@ -219,15 +279,54 @@ class Console:
         self.role, self.user = parts[1], USERS[parts[1]]
         self.say(f"You are now the {self.role} ({self.user}).")
 
+    def _commands(self) -> list[dict[str, Any]]:
+        """The slash commands a user can run here, guild ones first, one per name, by name."""
+        guild = self.standin.resolve_guild(GUILD)
+        found: dict[str, dict[str, Any]] = {}
+        for cmd in guild.commands + self.standin.global_commands:
+            if int(cmd.get("type") or 1) == 1:
+                found.setdefault(str(cmd["name"]), cmd)
+        return [found[name] for name in sorted(found)]
+
+    def _find(self, name: str) -> dict[str, Any] | None:
+        """The slash command called ``name``, if there is one."""
+        return next((c for c in self._commands() if c["name"] == name), None)
+
+    def _check(self, line: str) -> None:
+        """Refuse an unknown command, and a ``word:`` that is not an option of the command, before running it."""
+        words = line.removeprefix("/").split()
+        if not words:
+            raise ValueError("Type a command name after '/', such as /ballot (Tab lists them).")
+        node = self._find(words[0])
+        if node is None:
+            names = ", ".join(f"/{c['name']}" for c in self._commands())
+            raise LookupError(f"There is no /{words[0]}. The commands are: {names}.")
+        path, used = [words[0]], 1
+        while used < len(words):
+            subs = {str(s["name"]): s for s in _subcommands(node)}
+            if words[used] not in subs:
+                break
+            node = subs[words[used]]
+            path.append(words[used])
+            used += 1
+        if _subcommands(node):
+            return  # the stand-in says which subcommands there are
+        rest = re.sub(r"^\s*" + r"\S+\s*" * used, "", line.removeprefix("/"))
+        option_names = [str(o["name"]) for o in _parameters(node)]
+        wrong = unknown_option(rest, option_names)
+        if wrong is not None:
+            known = f"Its options: {', '.join(option_names)}." if option_names else "It takes no options."
+            raise ValueError(f"/{' '.join(path)} has no option '{wrong}'. {known}")
+
     async def command(self, line: str) -> None:
         """Invoke a slash command (reading any attachment option from a file path)."""
+        self._check(line)
         guild = self.standin.resolve_guild(GUILD)
         path, leaf, values = self.standin.interactions.parse_line(line, guild)
         for option in leaf.get("options") or []:
             name = str(option["name"])
-            if option.get("type") == 11 and isinstance(values.get(name), str):
-                file = Path(values[name]).expanduser()
-                values[name] = (file.name, file.read_bytes())
+            if option.get("type") == _ATTACHMENT and isinstance(values.get(name), str):
+                values[name] = _read_attachment(name, values[name])
         reply = await self.standin.invoke(path, options=values, user=self.user, wait_for_followup=True)
         await self.show(reply)
 
@@ -241,7 +340,7 @@ class Console:
             self.last = reply
 
     async def fill(self, modal: dict[str, Any]) -> None:
-        """Ask for each field of a form, then submit it."""
+        """Ask for each field of a form, then submit it; Ctrl-C (``Interrupted``) drops the whole form."""
         self.say(f"Form: {modal.get('title', '')}")
         values: dict[str, str] = {}
         for row in modal.get("components") or []:
@@ -250,10 +349,10 @@ class Console:
                 self.say(f"{field.get('label', field['custom_id'])}")
                 if current:
                     self.say(f"  (now {len(current):,} characters: {current[:70]!r}…; an empty line keeps it)")
-                self.say("  Type the text; end with a line holding only '.'")
+                self.say("  Type the text; end with a line holding only '.'" + (" (Ctrl-C cancels)" * self.interactive))
                 lines: list[str] = []
                 while True:
-                    text = await self._read("  | ")
+                    text = await self._read("  | ", form=True)
                     if text is None or text.strip() == ".":
                         break
                     lines.append(text)
@@ -284,7 +383,7 @@ class Console:
 
     async def select(self, line: str) -> None:
         """``select N M``: choose option M of menu N of the last message."""
-        parts = shlex.split(line)
+        parts = line.split()
         if len(parts) < 3 or not all(p.isdigit() for p in parts[1:]):
             raise ValueError("say 'select N M' with the menu's number and the option's number")
         item = self._control(parts[1], 3)
@@ -306,70 +405,217 @@ class Console:
             return
         await self.show(reply)
 
-    async def _read(self, prompt: str) -> str | None:
-        if self.interactive:
-            try:
-                return await asyncio.to_thread(self.read_line, prompt)
-            except EOFError:
-                return None
-        text = await asyncio.to_thread(sys.stdin.readline)
-        return None if text == "" else text.rstrip("\n")
-
-    async def completions(self, buffer: str) -> list[str]:
+    async def _read(self, prompt: str, *, form: bool = False) -> str | None:
         """
-        Whole-line completions for what has been typed so far.
+        One line from the user; None at the end of input (Ctrl-D).
 
-        Command names from the synced commands; an option's value from the bot's own autocomplete, asked for
-        through a real autocomplete interaction.
+        At a terminal, prompt_toolkit on this event loop (so completions can run interactions); Ctrl-C raises
+        ``Interrupted``. Otherwise, plain lines from standard input.
         """
-        guild = self.standin.resolve_guild(GUILD)
-        if not buffer.startswith("/") or " " not in buffer.strip():
-            names = {f"/{c['name']}" for c in guild.commands + self.standin.global_commands}
-            return sorted(n for n in names if n.startswith(buffer.strip()))
-        focused = re.search(r"(\w[\w-]*):\s*([^:]*)$", buffer)
-        if focused is None:
+        if not self.interactive:
+            text = await asyncio.to_thread(sys.stdin.readline)
+            return None if text == "" else text.rstrip("\n")
+        if form:
+            self._form_session = self._form_session or PromptSession(history=InMemoryHistory())
+            session = self._form_session
+        else:
+            self._session = self._session or PromptSession(
+                completer=LineCompleter(self), complete_while_typing=False, history=InMemoryHistory()
+            )
+            session = self._session
+        try:
+            return await session.prompt_async(prompt)
+        except EOFError:
+            return None
+        except KeyboardInterrupt:
+            raise Interrupted from None
+
+    async def suggestions(self, text: str) -> list[Suggestion]:
+        """
+        Tab completions for the text before the cursor; each replaces only the word or value being typed.
+
+        Command names, subcommands and option names from the synced commands; an option's value from the bot's own
+        autocomplete (through a real autocomplete interaction), from its choices, or true/false.
+        """
+        if not text.startswith("/"):
+            return self._keyword_suggestions(text)
+        command = re.match(r"/(\S*)", text)
+        assert command is not None  # noqa: S101 - the text starts with '/'
+        if command.end() == len(text):
+            return [
+                Suggestion(f"/{c['name']} ", -len(text), f"/{c['name']}", str(c.get("description") or ""))
+                for c in self._commands()
+                if str(c["name"]).startswith(command.group(1))
+            ]
+        node = self._find(command.group(1))
+        if node is None:
             return []
-        path, _, values = self.standin.interactions.parse_line(buffer[: focused.start()].rstrip(), guild)
-        choices = await self.standin.autocomplete(
-            path, focused.group(1), focused.group(2), options=values, user=self.user
+        path, pos = [str(node["name"])], command.end()
+        while subs := _subcommands(node):
+            word = re.match(r"\s+(\S*)", text[pos:])
+            if word is None:
+                return []
+            if pos + word.end() == len(text):
+                return [
+                    Suggestion(f"{s['name']} ", -len(word.group(1)), str(s["name"]), str(s.get("description") or ""))
+                    for s in subs
+                    if str(s["name"]).startswith(word.group(1))
+                ]
+            named = next((s for s in subs if s["name"] == word.group(1)), None)
+            if named is None:
+                return []
+            node, pos = named, pos + word.end()
+            path.append(str(node["name"]))
+        return await self._option_suggestions(path, node, text[pos:])
+
+    def _keyword_suggestions(self, text: str) -> list[Suggestion]:
+        """The console's own words (help, click, ...), and who to be after ``as``."""
+        if text.startswith("as ") and " " not in text[3:]:
+            word = text[3:]
+            return [Suggestion(r, -len(word), r) for r in USERS if r.startswith(word)]
+        if " " in text:
+            return []
+        return [Suggestion(f"{k} ", -len(text), k) for k in KEYWORDS if k.startswith(text)]
+
+    async def _option_suggestions(self, path: list[str], leaf: dict[str, Any], rest: str) -> list[Suggestion]:
+        """Option names not given yet, and values for the option being typed."""
+        options = {str(o["name"]): o for o in _parameters(leaf)}
+        if not options:
+            return []
+        pattern = re.compile(
+            r"(?<!\S)(" + "|".join(re.escape(n) for n in sorted(options, key=len, reverse=True)) + "):"
         )
-        head = buffer[: focused.start(2)]
-        return [head + str(c["value"]) for c in choices]
+        found = list(pattern.finditer(rest))
+        given = {m.group(1) for m in found}
+        last_word = re.search(r"\S*$", rest)
+        word = last_word.group(0) if last_word else ""
+        out: list[Suggestion] = []
+        offer_names = True
+        if found:
+            current = found[-1]
+            raw = rest[current.end() :]
+            value = raw.lstrip()
+            # A single word straight after "name:" is that option's value, not the start of another option's name.
+            offer_names = bool(value) and (value != word)
+            others = {
+                m.group(1): rest[m.end() : (found[i + 1].start() if i + 1 < len(found) else len(rest))].strip()
+                for i, m in enumerate(found[:-1])
+            }
+            lead = "" if raw[:1].isspace() else " "
+            for text, display in await self._values(path, options[current.group(1)], value, others):
+                out.append(Suggestion(lead + text, -len(value), display))
+        if offer_names:
+            free = [o for name, o in options.items() if name not in given]
+            start = -len(word)
+            out.extend(
+                Suggestion(f"{o['name']}: ", start, f"{o['name']}:", str(o.get("description") or ""))
+                for o in free
+                if str(o["name"]).startswith(word)
+            )
+        return out
+
+    async def _values(
+        self, path: list[str], option: dict[str, Any], value: str, others: dict[str, str]
+    ) -> list[tuple[str, str]]:
+        """Values for one option as (text to insert, what the menu shows)."""
+        name = str(option["name"])
+        if option.get("autocomplete"):
+            try:
+                choices = await self.standin.autocomplete(path, name, value, options=others, user=self.user)
+            except ValueError:  # another option's value does not read: ask with this one alone
+                choices = await self.standin.autocomplete(path, name, value, user=self.user)
+            return [(str(c["value"]), str(c["name"])) for c in choices]
+        low = value.strip().lower()
+        if option.get("choices"):
+            names = [str(c["name"]) for c in option["choices"]]
+            return [(n, n) for n in _ranked(names, low)]
+        if option.get("type") == _BOOLEAN:
+            return [(v, v) for v in ("true", "false") if v.startswith(low)]
+        if option.get("type") == _ATTACHMENT:
+            files = PathCompleter(expanduser=True).get_completions(Document(value), CompleteEvent())
+            return [(value[: len(value) + c.start_position] + c.text, c.display_text) for c in files]
+        return []
 
     async def loop(self) -> None:
         """Read and run lines until quit or end of input."""
         if self.interactive:
-            self.say(f"Slatebot console: you are the {self.role}. Type 'help', or a command such as /ballot.")
+            self.say(
+                f"Slatebot console: you are the {self.role}. Type 'help', or a command such as /ballot "
+                "(Tab completes; Ctrl-D leaves)."
+            )
         while True:
-            line = await self._read("slatebot> ")
-            if line is None or not await self.handle(line):
+            try:
+                line = await self._read(self.prompt)
+            except Interrupted:
+                continue  # Ctrl-C: the line is dropped, a new prompt follows
+            if line is None or not await self._run(line):
                 break
 
+    async def _run(self, line: str) -> bool:
+        """Run one line; at a terminal, Ctrl-C while it runs stops that command and keeps the session."""
+        if not self.interactive:
+            return await self.handle(line)
+        job = asyncio.ensure_future(self.handle(line))
+        loop = asyncio.get_running_loop()
 
-def _install_completion(console: Console, loop: asyncio.AbstractEventLoop) -> None:
-    """Tab completion of command names and, through real autocomplete interactions, option values."""
+        def interrupt(signum: int, frame: FrameType | None) -> None:
+            loop.call_soon_threadsafe(job.cancel)
+
+        previous = signal.getsignal(signal.SIGINT)
+        signal.signal(signal.SIGINT, interrupt)
+        try:
+            await asyncio.wait({job})
+        finally:
+            signal.signal(signal.SIGINT, previous)
+            job.cancel()
+        if job.cancelled():
+            self.say("Stopped (Ctrl-C).")
+            return True
+        return job.result()
+
+
+class LineCompleter(Completer):
+    """prompt_toolkit's view of the console's completions; they run interactions, so they are asynchronous."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterable[Completion]:
+        """No synchronous completions: everything comes from ``get_completions_async``."""
+        return []
+
+    async def get_completions_async(
+        self, document: Document, complete_event: CompleteEvent
+    ) -> AsyncGenerator[Completion, None]:
+        """Completions that replace only the word or value being typed, never what came before it."""
+        try:
+            found = await self.console.suggestions(document.text_before_cursor)
+        except Exception:  # completing must never break the prompt
+            log.debug("completion failed for %r", document.text_before_cursor, exc_info=True)
+            return
+        for item in found:
+            yield Completion(item.text, start_position=item.start, display=item.display, display_meta=item.meta)
+
+
+def _ranked(names: Iterable[str], typed: str) -> list[str]:
+    """The names containing what was typed, those starting with it first."""
+    starts = [n for n in names if n.lower().startswith(typed)]
+    return starts + [n for n in names if typed in n.lower() and n not in starts]
+
+
+def _read_attachment(option: str, raw: str) -> tuple[str, bytes]:
+    """An attachment option's file, read from the path typed; a clear ``ValueError`` when it cannot be."""
+    if not raw.strip():
+        raise ValueError(f"Give the path of a file for {option}:")
+    file = Path(raw).expanduser()
+    if file.is_dir():
+        raise ValueError(f"{raw} is a folder, not a file.")
+    if not file.exists():
+        raise ValueError(f"No such file: {raw}")
     try:
-        import readline
-    except ImportError:  # pragma: no cover - not on every platform
-        return
-
-    cache: list[str] = []
-
-    def complete(text: str, state: int) -> str | None:
-        # readline calls this from the input thread; the interactions run on the bot's loop.
-        if state == 0:
-            buffer = readline.get_line_buffer()
-            try:
-                full = asyncio.run_coroutine_threadsafe(console.completions(buffer), loop).result(timeout=3)
-            except Exception:  # completion must never break the prompt
-                full = []
-            start = len(buffer) - len(text)
-            cache[:] = [c[start:] for c in full if c.startswith(buffer[:start])]
-        return cache[state] if state < len(cache) else None
-
-    readline.set_completer_delims("")
-    readline.set_completer(complete)
-    readline.parse_and_bind("tab: complete")
+        return file.name, file.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"Cannot read {raw}: {exc.strerror or exc}") from None
 
 
 async def _serve(settings: Settings, *, database_url: str | None, role: str, interactive: bool) -> int:
@@ -400,8 +646,6 @@ async def _serve(settings: Settings, *, database_url: str | None, role: str, int
             log.info("Console ready in %.1f s", time.monotonic() - started)
             zone = ZoneInfo((await services.guilds.get(GUILD)).timezone)
             console = Console(standin, role=role, out=sys.stdout, zone=zone, interactive=interactive)
-            if interactive:
-                _install_completion(console, asyncio.get_running_loop())
             await console.loop()
         finally:
             await bot.close()
@@ -416,7 +660,8 @@ async def _serve(settings: Settings, *, database_url: str | None, role: str, int
 
 def run_console(settings: Settings, *, database_url: str | None = None, role: str = "organiser") -> int:
     """Start the stand-in and the real bot, then read commands until quit; returns the exit code."""
-    interactive = sys.stdin.isatty()
+    # prompt_toolkit needs a terminal on both sides; anything else is read line by line.
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
     # The console shows what Discord received; library chatter (voice support, the stand-in's notes on keys
     # Discord ignores) would only get in the way. Real problems (errors) still print.
     for name in ("discord", "bot.standin"):

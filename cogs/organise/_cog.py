@@ -112,7 +112,7 @@ def _audit_line(entry: AuditEntry) -> str:
         record = entry.after or entry.before or {}
         name = record.get("name") or record.get("candidate") or record.get("election") or ""
         changed = f": {truncate(str(name), 60)}" if name else ""
-    who = f"<@{entry.actor_id}>" if entry.actor_id else "command line / erased"
+    who = f"<@{entry.actor_id}>" if entry.actor_id else "the command line (or a member who erased their data)"
     return f"{discord.utils.format_dt(entry.at, 'f')} {who} **{entry.action}**{plain(changed)}"
 
 
