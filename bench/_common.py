@@ -20,7 +20,7 @@ from bot.app import SlateBot
 from bot.endpoint import point_discord_at, reset_discord_endpoints
 from bot.services.container import Services
 from bot.settings import Settings
-from bot.standin import StandIn
+from standin import StandIn
 from storage.database import Database
 
 

@@ -45,7 +45,7 @@ from bench._data import Template, load, template
 from bot.app import intents
 from bot.domain.text import best_matches, resolve
 from bot.services.container import Services
-from bot.standin import StandIn
+from standin import StandIn
 from storage.database import Database
 
 #: Inside the NEC 2025 ballot window (21 April to 21 May 2025), as in the end-to-end tests.

@@ -46,7 +46,7 @@ from bot.scheduling.pacing import DEFAULT_IN_FLIGHT, DEFAULT_PER_SECOND, Pacer
 from bot.scheduling.poster import DmOutcome, DmSender, PostFailed
 from bot.scheduling.scheduler import ReminderScheduler
 from bot.services.container import Services
-from bot.standin import StandIn
+from standin import StandIn
 from storage.database import Database
 
 FIRST_GUILD = 1_000_000_000

@@ -132,7 +132,7 @@ async def _run(settings: Settings) -> int:
 
 def _console(settings: Settings, args: argparse.Namespace) -> int:
     """Start the local Discord stand-in and the real bot, and read commands from the terminal."""
-    from bot.standin.console import run_console  # imports discord.py and aiohttp: only for the console
+    from standin.console import run_console  # imports discord.py and aiohttp: only for the console
 
     database = getattr(args, "database", None)
     role = getattr(args, "role", "organiser")

@@ -21,7 +21,7 @@ from bot.endpoint import point_discord_at, reset_discord_endpoints
 from bot.scheduling.scheduler import ReminderScheduler
 from bot.services.container import Services
 from bot.settings import Settings
-from bot.standin import StandIn
+from standin import StandIn
 from storage.database import Database
 from tests.fakes import FakeClock
 

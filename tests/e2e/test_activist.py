@@ -7,7 +7,7 @@ import icalendar
 import pytest
 
 from bot.domain.enums import MilestoneKind
-from bot.standin.interactions import Reply
+from standin.interactions import Reply
 from tests.e2e.conftest import ACTIVIST, EMPTY_GUILD, GUILD, ORGANISER, World
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.standin.console import Console
+from standin.console import Console
 from tests.e2e.conftest import start_world, stop_world
 
 ROOT = Path(__file__).resolve().parents[2]

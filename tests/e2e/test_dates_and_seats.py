@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.standin.interactions import Reply
+from standin.interactions import Reply
 from tests.e2e.conftest import GUILD, ORGANISER, World
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

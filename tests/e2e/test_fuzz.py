@@ -33,7 +33,7 @@ from bot.domain.dates import parse_date, parse_offsets, parse_time, parse_timezo
 from bot.domain.text import resolve
 from bot.errors import UserError
 from bot.services._validate import clean_name, clean_text
-from bot.standin.interactions import RESPONSE_WINDOW, PendingInteraction, Reply
+from standin.interactions import RESPONSE_WINDOW, PendingInteraction, Reply
 from tests.e2e.conftest import ACTIVIST, GUILD, ORGANISER, World
 from tests.hardening_helpers import (
     ATOMS,

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from bot.standin.gateway import Intent
-from bot.standin.interactions import Reply
-from bot.standin.state import Perm, Role, UserRef, snowflake, walk_components
 from cogs._ui import confirm
+from standin.gateway import Intent
+from standin.interactions import Reply
+from standin.state import Perm, Role, UserRef, snowflake, walk_components
 from tests.e2e.conftest import ACTIVIST, EMPTY_GUILD, GUILD, IN_WINDOW, ORGANISER, World
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -13,7 +13,7 @@ import pytest_asyncio
 
 from bot.domain.enums import MilestoneKind
 from bot.scheduling.pacing import Pacer
-from bot.standin.state import message_text
+from standin.state import message_text
 from tests.e2e.conftest import (
     ACTIVIST,
     GUILD,

@@ -12,8 +12,8 @@ import pytest_asyncio
 from bot.domain.enums import ElectorateType
 from bot.domain.models import Candidate, Election, Result, Seat, SeatWithCandidates
 from bot.domain.results import election_results
-from bot.standin.interactions import Reply
 from cogs._ui import charts
+from standin.interactions import Reply
 from tests.e2e.conftest import ACTIVIST, EMPTY_GUILD, GUILD, ORGANISER, World
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

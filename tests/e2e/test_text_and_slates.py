@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.standin.interactions import Reply
-from bot.standin.state import Perm, walk_components
+from standin.interactions import Reply
+from standin.state import Perm, walk_components
 from tests.e2e.conftest import ACTIVIST, GUILD, ORGANISER, World
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

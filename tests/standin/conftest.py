@@ -8,7 +8,7 @@ import pytest
 import pytest_asyncio
 
 from bot.endpoint import reset_discord_endpoints
-from bot.standin import StandIn
+from standin import StandIn
 
 
 def _fail_on_violations(standin: StandIn) -> None:

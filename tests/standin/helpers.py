@@ -9,7 +9,7 @@ import discord
 from discord.ext import commands
 
 from bot.endpoint import point_discord_at
-from bot.standin import StandIn
+from standin import StandIn
 
 
 def make_bot(cls: type[commands.Bot] = commands.Bot) -> commands.Bot:

@@ -14,7 +14,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.standin import InteractionFailed, Perm, SpecChecker, StandIn
+from standin import InteractionFailed, Perm, SpecChecker, StandIn
 
 from .helpers import make_bot, start_bot, stop_bot
 

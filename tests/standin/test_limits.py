@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.standin import check_limits
-from bot.standin.limits import is_valid_command_name
+from standin import check_limits
+from standin.limits import is_valid_command_name
 
 
 def where(kind: str, body: object) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.standin import Perm, StandIn
+from standin import Perm, StandIn
 
 
 def auth(standin: StandIn) -> dict[str, str]:

@@ -8,8 +8,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.standin import SpecChecker, StandIn
-from bot.standin import spec as spec_module
+from standin import SpecChecker, StandIn
+from standin import spec as spec_module
 
 CHECKER = SpecChecker()
 pytestmark = pytest.mark.skipif(not CHECKER.available, reason="Discord's openapi.json is not available")
@@ -111,7 +111,7 @@ def test_a_repeated_body_gets_the_same_verdict_without_validating_again(monkeypa
 def test_missing_spec_warns_once_and_skips(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     """Without openapi.json one warning is logged and bodies are not checked."""
     monkeypatch.setattr(spec_module, "_warned_missing", False)
-    caplog.set_level(logging.WARNING, logger="bot.standin.spec")
+    caplog.set_level(logging.WARNING, logger="standin.spec")
     missing = SpecChecker("/nonexistent/openapi.json")
     assert missing.check("POST", "/api/v10/channels/1/messages", {"embeds": "x"}) == []
     assert SpecChecker("/nonexistent/openapi.json").check("POST", "/api/v10/channels/1/messages", {}) == []
@@ -121,7 +121,7 @@ def test_missing_spec_warns_once_and_skips(monkeypatch: pytest.MonkeyPatch, capl
 
 def test_env_var_may_name_the_folder(monkeypatch: pytest.MonkeyPatch) -> None:
     """$DISCORD_API_SPEC may be the file or the folder holding it."""
-    folder = Path(spec_module.__file__).resolve().parents[3] / "shared" / "discord-api-spec"
+    folder = Path(spec_module.__file__).resolve().parents[2] / "shared" / "discord-api-spec"
     monkeypatch.setenv("DISCORD_API_SPEC", str(folder))
     assert spec_module.default_spec_path() == folder / "openapi.json"
     assert SpecChecker().available

@@ -28,13 +28,13 @@ from urllib.parse import quote
 
 from aiohttp import BodyPartReader, web
 
-from bot.standin.gateway import Gateway, GatewaySession, Intent
-from bot.standin.interactions import InteractionDriver, MessageRef, PendingInteraction, Reply, RunOptions
-from bot.standin.limits import check_limits
-from bot.standin.models import RecordedRequest, StoredFile, Violation
-from bot.standin.rest import RestApi, Route
-from bot.standin.spec import SpecChecker
-from bot.standin.state import (
+from standin.gateway import Gateway, GatewaySession, Intent
+from standin.interactions import InteractionDriver, MessageRef, PendingInteraction, Reply, RunOptions
+from standin.limits import check_limits
+from standin.models import RecordedRequest, StoredFile, Violation
+from standin.rest import RestApi, Route
+from standin.spec import SpecChecker
+from standin.state import (
     DEFAULT_BOT,
     DEFAULT_EVERYONE,
     Channel,
@@ -53,7 +53,7 @@ from bot.standin.state import (
     resolve_mentions,
     snowflake,
 )
-from bot.standin.wire import Answer, Call, DiscordError, form_errors
+from standin.wire import Answer, Call, DiscordError, form_errors
 
 __all__ = ["Fault", "StandIn"]
 

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.standin.models import Violation
+from standin.models import Violation
 
 __all__ = ["LIMIT_KINDS", "check_limits", "is_valid_command_name"]
 

@@ -33,8 +33,8 @@ import referencing
 import referencing.jsonschema
 from jsonschema.exceptions import ValidationError
 
-from bot.standin.limits import LIMIT_KINDS, check_limits
-from bot.standin.models import Violation
+from standin.limits import LIMIT_KINDS, check_limits
+from standin.models import Violation
 
 __all__ = ["LIMIT_KINDS", "SpecChecker", "SpecReport", "Violation", "check_limits", "default_spec_path"]
 
@@ -73,7 +73,7 @@ def default_spec_path() -> Path | None:
     if env:
         path = Path(env)
         return path / "openapi.json" if path.is_dir() else path
-    project_root = Path(__file__).resolve().parents[2]
+    project_root = Path(__file__).resolve().parents[1]
     return project_root.parent / "shared" / "discord-api-spec" / "openapi.json"
 
 
@@ -468,7 +468,7 @@ class SpecChecker:
 
     @staticmethod
     def check_limits(kind: str, body: object) -> list[Violation]:
-        """Discord's documented limits; see :func:`bot.standin.limits.check_limits`."""
+        """Discord's documented limits; see :func:`standin.limits.check_limits`."""
         return check_limits(kind, body)
 
     # ------------------------------------------------------------ unknown keys

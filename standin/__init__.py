@@ -14,12 +14,12 @@ Tests: ``async with StandIn() as discord_: bot.endpoint.point_discord_at(discord
 ``discord_.assert_clean()``.
 """
 
-from bot.standin.interactions import InteractionFailed, Reply
-from bot.standin.limits import check_limits
-from bot.standin.models import RecordedRequest, StoredFile, Violation
-from bot.standin.server import Fault, StandIn
-from bot.standin.spec import SpecChecker, SpecReport
-from bot.standin.state import Perm, StoredMessage
+from standin.interactions import InteractionFailed, Reply
+from standin.limits import check_limits
+from standin.models import RecordedRequest, StoredFile, Violation
+from standin.server import Fault, StandIn
+from standin.spec import SpecChecker, SpecReport
+from standin.state import Perm, StoredMessage
 
 __all__ = [
     "Fault",

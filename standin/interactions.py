@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
-from bot.standin.models import RecordedRequest, StoredFile, Violation
-from bot.standin.state import (
+from standin.models import RecordedRequest, StoredFile, Violation
+from standin.state import (
     Channel,
     ChannelRef,
     Guild,
@@ -32,10 +32,10 @@ from bot.standin.state import (
     snowflake,
     walk_components,
 )
-from bot.standin.wire import Answer, Call, DiscordError, Signal
+from standin.wire import Answer, Call, DiscordError, Signal
 
 if TYPE_CHECKING:
-    from bot.standin.server import StandIn
+    from standin.server import StandIn
 
 __all__ = ["InteractionDriver", "InteractionFailed", "MessageRef", "PendingInteraction", "Reply", "RunOptions"]
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.standin.models import StoredFile, Violation
+from standin.models import StoredFile, Violation
 
 __all__ = ["Answer", "Call", "DiscordError", "form_errors"]
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.standin.models import StoredFile
+from standin.models import StoredFile
 
 __all__ = [
     "ALL_PERMISSIONS",

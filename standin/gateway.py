@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from bot.standin.models import Violation
-from bot.standin.wire import Signal
+from standin.models import Violation
+from standin.wire import Signal
 
 if TYPE_CHECKING:
-    from bot.standin.server import StandIn
+    from standin.server import StandIn
 
 __all__ = ["Gateway", "GatewaySession", "Intent"]
 

@@ -34,12 +34,12 @@ from prompt_toolkit.history import InMemoryHistory
 
 from bot.clock import SystemClock
 from bot.settings import Settings
-from bot.standin.interactions import InteractionFailed, Reply
-from bot.standin.server import StandIn
+from standin.interactions import InteractionFailed, Reply
+from standin.server import StandIn
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "nec_2025.yaml"
 GUILD = 1000
 USERS = {"member": "activist", "organiser": "organiser"}
@@ -664,7 +664,7 @@ def run_console(settings: Settings, *, database_url: str | None = None, role: st
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     # The console shows what Discord received; library chatter (voice support, the stand-in's notes on keys
     # Discord ignores) would only get in the way. Real problems (errors) still print.
-    for name in ("discord", "bot.standin"):
+    for name in ("discord", "standin"):
         logging.getLogger(name).setLevel(logging.ERROR)
     if settings.log_level != "DEBUG":
         logging.getLogger().setLevel(logging.WARNING)

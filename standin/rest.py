@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.standin.state import Channel, Guild, Perm, snowflake
-from bot.standin.wire import Answer, Call, DiscordError
+from standin.state import Channel, Guild, Perm, snowflake
+from standin.wire import Answer, Call, DiscordError
 
 if TYPE_CHECKING:
-    from bot.standin.server import StandIn
+    from standin.server import StandIn
 
 __all__ = ["RestApi", "Route"]
 
