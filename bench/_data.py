@@ -203,8 +203,13 @@ async def load(
     timetable: dict[MilestoneKind, datetime] | None = None,
     setup: dict[int, GuildSetup] | None = None,
     with_candidates: bool = True,
+    first_id: int = 0,
 ) -> Loaded:
-    """Insert the template for every guild id in one transaction; returns row counts and each guild's election id."""
+    """
+    Insert the template for every guild id in one transaction; returns row counts and each guild's election id.
+
+    Row ids count up from ``first_id`` + 1, so a second call (another template) needs a ``first_id`` above the first's.
+    """
     dates = timetable if timetable is not None else tpl.timetable
     slate_key = {name: normalise(name) for name, _ in tpl.slates}
     seat_keys = [normalise(s.name) for s in tpl.seats]
@@ -215,7 +220,7 @@ async def load(
     rows: dict[str, list[tuple[object, ...]]] = {
         k: [] for k in ("slates", "guilds", "points", "elections", "milestones", "seats", "candidates")
     }
-    next_id = {"slate": 0, "point": 0, "election": 0, "seat": 0, "candidate": 0}
+    next_id = dict.fromkeys(("slate", "point", "election", "seat", "candidate"), first_id)
 
     def new(kind: str) -> int:
         next_id[kind] += 1

@@ -1,7 +1,5 @@
 """The bot object: resources are opened by the caller and injected; work starts in ``setup_hook``."""
 
-import hashlib
-import json
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -9,6 +7,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from bot.services.command_sync import tree_digest
 from bot.services.container import Services
 from bot.settings import Settings
 from bot.tree import SlateTree
@@ -66,15 +65,12 @@ class SlateBot(commands.Bot):
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
         scope = f"guild:{guild.id}" if guild is not None else "global"
-        payload = json.dumps(self._tree_payload(guild), sort_keys=True, default=str)
-        digest = hashlib.sha256(payload.encode()).hexdigest()
-        key = f"command_tree:{scope}"
-        if await self.services.repos.state.get(key) == digest:
+        digest = tree_digest(self._tree_payload(guild))
+        if await self.services.command_sync.is_synced(scope, digest):
             log.info("Commands unchanged since the last sync (%s); not syncing", scope)
             return False
         synced = await self.tree.sync(guild=guild)
-        async with self.services.repos.db.transaction():
-            await self.services.repos.state.set(key, digest)
+        await self.services.command_sync.record(scope, digest)
         log.info("Synced %d commands (%s)", len(synced), scope)
         return True
 

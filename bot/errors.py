@@ -35,9 +35,5 @@ class Conflict(UserError):
     """The change would clash with what is already stored (a duplicate, an ambiguous name)."""
 
 
-class NotOrganiser(UserError):
-    """The member may not use organiser commands."""
-
-
 class StorageUnavailable(UserError):
     """The database refused a write (read-only or full disk); reads still work."""

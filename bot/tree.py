@@ -1,6 +1,7 @@
-"""The command tree: one error path for every app command, always ephemeral."""
+"""The command tree and the one error path every command, view, form and button answers through, ephemerally."""
 
 import logging
+from typing import Any, cast
 
 import discord
 from discord import app_commands
@@ -11,6 +12,8 @@ log = logging.getLogger(__name__)
 
 MESSAGE_LIMIT = 2000
 
+#: The one answer to a bug, whether a command, a button or a form failed: the user cannot fix it, and the
+#: details belong in the log, not in front of them.
 APOLOGY = (
     "Sorry, something went wrong on our side and nothing was changed. "
     "The organisers can find the details in the bot's log."
@@ -51,6 +54,30 @@ def user_message(error: BaseException) -> str | None:
     return None
 
 
+def _what_failed(interaction: discord.Interaction) -> str:
+    """Name what failed, for the log: ``Command /organise audit``, ``Component pages:next``, ``Form statement:7``."""
+    if interaction.type is discord.InteractionType.application_command:
+        return f"Command /{interaction.command.qualified_name if interaction.command else '?'}"
+    custom_id = cast("dict[str, Any]", interaction.data or {}).get("custom_id")
+    kind = "Form" if interaction.type is discord.InteractionType.modal_submit else "Component"
+    return f"{kind} {custom_id or '?'}"
+
+
+async def answer_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """
+    The one error path, for commands, views, forms and buttons alike: always answer, always ephemerally.
+
+    1. An error the user can fix (a ``UserError``, wrapped or not, or a failed check) shows its sentence.
+    2. Anything else is a bug: it is logged with its traceback (the original one, unwrapped from discord.py's
+       ``CommandInvokeError``) and the user sees ``APOLOGY``, never the details.
+    """
+    message = user_message(error)
+    if message is None:
+        log.error("%s failed", _what_failed(interaction), exc_info=getattr(error, "original", error))
+        message = APOLOGY
+    await send_ephemeral(interaction, message)
+
+
 NOT_IN_GUILD = "Slatebot is not a member of this server, so it cannot answer here. An admin can invite it again."
 
 
@@ -74,9 +101,4 @@ class SlateTree(app_commands.CommandTree["discord.Client"]):
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """Answer every failed command ephemerally; log anything that is not the user's to fix."""
-        message = user_message(error)
-        if message is None:
-            command = interaction.command.qualified_name if interaction.command else "?"
-            log.error("Command /%s failed", command, exc_info=getattr(error, "original", error))
-            message = APOLOGY
-        await send_ephemeral(interaction, message)
+        await answer_error(interaction, error)

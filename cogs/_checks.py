@@ -1,8 +1,13 @@
-"""Who may use the organiser commands: Manage Server, or the guild's organiser role, checked on every call."""
+"""
+What a guild lets happen: who may use the organiser commands, and what stops the bot's reminders there.
+
+Organisers are members with Manage Server or the guild's organiser role, checked on every call.
+"""
 
 import discord
 from discord import app_commands
 
+from bot.domain.models import GuildConfig
 from cogs._common import services
 
 REFUSAL = (
@@ -36,8 +41,36 @@ async def is_organiser(interaction: discord.Interaction) -> bool:
     return any(role.id == config.organiser_role_id for role in interaction.user.roles)
 
 
-async def require_organiser(interaction: discord.Interaction) -> bool:
-    """An ``app_commands`` check that raises :class:`NotOrganiserFailure` for anyone else."""
-    if not await is_organiser(interaction):
-        raise NotOrganiserFailure
-    return True
+def channel_problems(bot: discord.Client, config: GuildConfig) -> list[str]:
+    """What stops reminders (or the scheduled event) in this guild, in words, for the preview."""
+    problems: list[str] = []
+    if config.reminder_channel_id is None:
+        problems.append("No reminder channel is set: use `/organise reminders channel`.")
+    elif not config.reminders_enabled:
+        problems.append("Reminders are off: `/organise reminders channel` turns them on again.")
+    guild = bot.get_guild(config.guild_id)
+    if guild is None:
+        problems.append("The bot cannot see this server right now.")
+        return problems
+    me = guild.me
+    if config.reminder_channel_id is not None:
+        channel = guild.get_channel(config.reminder_channel_id)
+        if channel is None:
+            problems.append("The reminder channel no longer exists or the bot cannot see it.")
+        elif me is not None:
+            perms = channel.permissions_for(me)
+            missing = [
+                label
+                for label, ok in (
+                    ("View Channel", perms.view_channel),
+                    ("Send Messages", perms.send_messages),
+                    ("Embed Links", perms.embed_links),
+                    ("Read Message History", perms.read_message_history),
+                )
+                if not ok
+            ]
+            if missing:
+                problems.append(f"In <#{channel.id}> the bot lacks: {', '.join(missing)}.")
+    if me is not None and not me.guild_permissions.manage_events:
+        problems.append("The bot lacks Manage Events, so it cannot keep a Discord event for the ballot window.")
+    return problems

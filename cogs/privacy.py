@@ -7,9 +7,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.services.privacy import MemberData
-from bot.tree import send_ephemeral, user_message
 from cogs._common import guild_id, services
-from cogs._ui.pages import APOLOGY
+from cogs._ui.errors import AnsweringView
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +37,7 @@ def describe_held(data: MemberData) -> str:
     return "\n".join(lines)
 
 
-class EraseView(discord.ui.View):
+class EraseView(AnsweringView):
     """One button that erases the member's data; only they can press it."""
 
     def __init__(self, owner_id: int) -> None:
@@ -70,16 +69,6 @@ class EraseView(discord.ui.View):
                 await self.interaction.edit_original_response(view=self)
             except discord.HTTPException:
                 log.debug("Could not disable an expired erase button", exc_info=True)
-
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item["EraseView"]
-    ) -> None:
-        """Answer ephemerally; log bugs."""
-        message = user_message(error)
-        if message is None:
-            log.error("Erasing a member's data failed", exc_info=error)
-            message = APOLOGY
-        await send_ephemeral(interaction, message)
 
 
 class Privacy(commands.Cog):

@@ -8,9 +8,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.enums import MilestoneKind
-from bot.domain.text import counted, plain
-from bot.services.results import RecordedResult
 from cogs._autocomplete import election_autocomplete, seat_autocomplete
 from cogs._common import ELECTION_HELP, SHARE_HELP, guild_id, services
 from cogs._ui import charts, embeds
@@ -53,37 +50,6 @@ class Results(commands.Cog):
         # The chart is attached once; every page shows it through ``attachment://results.png``.
         file = None if chart is None else discord.File(io.BytesIO(chart), CHART_NAME)
         await Pages(pages, owner_id=interaction.user.id).send(interaction, ephemeral=not share, file=file)
-
-
-def recorded_text(recorded: RecordedResult) -> str:
-    """
-    The ``/organise result set`` reply: who, in which seat and election, and the outcome, agreeing in number.
-
-    E.g. "Recorded 5,000 votes for **Tom Barker** (East Midlands Regional (Male), NEC 2025): elected.", with a
-    note when the ballot is still open or when this result stops the election's reminders.
-    """
-    result = recorded.result
-    outcome = "" if result.elected is None else (": elected" if result.elected else ": not elected")
-    election = plain(recorded.election.name)
-    who = f"**{plain(recorded.candidate.name)}** ({plain(recorded.seat.name)}, {election})"
-    lines = [f"Recorded {counted(result.votes, 'vote')} for {who}{outcome}."]
-    close = recorded.election.at(MilestoneKind.BALLOT_CLOSE)
-    still_open = (
-        f"the {election} ballot is still open until {discord.utils.format_dt(close, 'F')}"
-        if recorded.ballot_open and close is not None
-        else None
-    )
-    if recorded.reminders_stop:
-        lines.append(
-            f"Every contested seat of {election} now has its result, so no more reminders go out for it"
-            + (f", although {still_open}." if still_open else ".")
-        )
-    elif still_open:
-        lines.append(
-            f"Note: {still_open}, so its reminders go on until every contested seat has its result "
-            "(or the results date passes)."
-        )
-    return "\n".join(lines)
 
 
 async def setup(bot: commands.Bot) -> None:

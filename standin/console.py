@@ -22,6 +22,7 @@ import time
 from collections.abc import AsyncGenerator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
@@ -36,11 +37,12 @@ from bot.clock import SystemClock
 from bot.settings import Settings
 from standin.interactions import InteractionFailed, Reply
 from standin.server import StandIn
+from standin.spec import body_checks_installed
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "examples" / "nec_2025.yaml"
+#: The sample campaign the console starts with: package data, so an installed wheel has it too.
+SAMPLE = resources.files("standin") / "sample" / "nec_2025.yaml"
 GUILD = 1000
 USERS = {"member": "activist", "organiser": "organiser"}
 HELP = """\
@@ -632,7 +634,7 @@ async def _serve(settings: Settings, *, database_url: str | None, role: str, int
         point_discord_at(standin.api_base)
         db = await Database.open(path)
         services = Services.build(db, SystemClock(), default_timezone=settings.default_timezone)
-        if database_url is None and SAMPLE.exists():
+        if database_url is None and SAMPLE.is_file():
             await services.transfer.import_text(GUILD, 0, SAMPLE.read_text(encoding="utf-8"), filename=SAMPLE.name)
         bot_settings = settings.model_copy(
             update={"discord_api_base": standin.api_base, "dev_guild_id": GUILD, "discord_token": None}
@@ -668,6 +670,9 @@ def run_console(settings: Settings, *, database_url: str | None = None, role: st
         logging.getLogger(name).setLevel(logging.ERROR)
     if settings.log_level != "DEBUG":
         logging.getLogger().setLevel(logging.WARNING)
+    if not body_checks_installed():
+        # The stand-in's own warning is silenced above with the rest of its chatter; this one line is not.
+        print("Request bodies are not checked against Discord's spec: jsonschema is not installed.", file=sys.stderr)
     try:
         return asyncio.run(_serve(settings, database_url=database_url, role=role, interactive=interactive))
     except KeyboardInterrupt:

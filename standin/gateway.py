@@ -162,6 +162,35 @@ class Gateway:
         """Wait until ``predicate()`` holds after a gateway change; False on timeout."""
         return await self._signal.wait(predicate, timeout)
 
+    async def wait_until_ready(self, timeout: float = 10.0) -> None:
+        """Wait until a bot identified and got its guilds (raise TimeoutError otherwise)."""
+        if not await self.wait_for(lambda: bool(self.live_sessions), timeout):
+            raise TimeoutError(f"no bot connected to the stand-in within {timeout} s")
+
+    def ready_payload(self, session: GatewaySession) -> dict[str, Any]:
+        """The READY event for a new session."""
+        standin = self._standin
+        data: dict[str, Any] = {
+            "v": 10,
+            "user": standin.directory.bot_user_payload(),
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in standin.bot_guilds()],
+            "session_id": session.session_id,
+            "session_type": "normal",
+            "resume_gateway_url": standin.gateway_url,
+            "application": {"id": str(standin.application_id), "flags": (1 << 15) | (1 << 19) | (1 << 23)},
+            "private_channels": [],
+            "relationships": [],
+            "presences": [],
+            "guild_join_requests": [],
+            "geo_ordered_rtc_regions": [],
+            "user_settings": {},
+            "auth": {},
+            "_trace": ['["standin-gateway",{"micros":0}]'],
+        }
+        if session.shard is not None:
+            data["shard"] = session.shard
+        return data
+
     # ------------------------------------------------------------ dispatch
 
     async def dispatch(self, event: str, data: dict[str, Any], *, intent: int | None = None) -> int:
@@ -177,6 +206,16 @@ class Gateway:
                 await session.conn.send(payload)
                 sent += 1
         return sent
+
+    def dispatch_soon(self, event: str, data: dict[str, Any], intent: int | None) -> None:
+        """``dispatch`` from code that cannot wait (building the world): fired and forgotten, when a bot listens."""
+        if not self.sessions:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        loop.create_task(self.dispatch(event, data, intent=intent))  # noqa: RUF006 - fire and forget
 
     async def drop(self, code: int = 4000, *, resumable: bool = True) -> int:
         """Close every gateway connection; with ``resumable=False`` the sessions are invalidated."""
@@ -314,7 +353,7 @@ class Gateway:
         self.sessions[session.session_id] = session
         self.identify_count += 1
         session.conn = conn
-        ready = self._standin.ready_payload(session)
+        ready = self.ready_payload(session)
         await self._send_to(session, "READY", ready)
         for guild in self._standin.bot_guilds():
             if shard is not None and (guild.id >> 22) % shard[1] != shard[0]:

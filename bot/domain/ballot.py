@@ -1,5 +1,7 @@
 """
-Ballot rules: which election is current, whether its ballot is open, and which seats a member votes in.
+Ballot rules: which election is current, whether its ballot is open, which seats a member votes in.
+
+And which of a seat's candidates are the guild slate's picks (``slate_candidates``).
 
 Pure functions over the domain models; the caller passes ``now`` (timezone-aware, UTC) from its clock.
 """
@@ -9,7 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.domain.enums import ElectorateType, MilestoneKind
-from bot.domain.models import Election, Seat
+from bot.domain.models import Candidate, Election, Seat
+from bot.domain.results import on_slate
 from bot.domain.text import WORD_PREFIX, match_score, near_misses, normalise
 
 
@@ -240,21 +243,14 @@ def ballot_papers(
     return papers
 
 
-def seats_for_member(
-    seats: Sequence[Seat],
-    *,
-    region: str | None,
-    service_group: str | None,
-    groups: Sequence[str] = (),
-) -> list[Seat]:
-    """List every seat on the member's ballot papers, in the order of ``ballot_papers()``."""
-    papers = ballot_papers(seats, region=region, service_group=service_group, groups=groups)
-    return [seat for paper in papers for seat in paper.seats]
+def slate_candidates(candidates: Iterable[Candidate], slate: str | None) -> tuple[Candidate, ...]:
+    """
+    The candidates standing for the guild's slate, in the order given: the slate's pick(s) in a seat.
 
-
-def is_unopposed(seat: Seat, candidate_count: int) -> bool:
-    """No more candidates than places, and at least one: elected without a contest."""
-    return 0 < candidate_count <= seat.places
+    A candidate is the slate's when ``on_slate`` says so (names compared after ``normalise()``, so
+    ``Time for Real Change`` and ``time for real change`` are one slate). With no slate set, nobody is.
+    """
+    return tuple(candidate for candidate in candidates if on_slate(candidate, slate))
 
 
 def votes_label(places: int) -> str:

@@ -48,11 +48,18 @@ class Occurrence:
     run_at: datetime
 
     @property
+    def reference(self) -> str:
+        """
+        What, besides its guild and election, tells this reminder apart: ``ballot_open:1745222400:1d``.
+
+        A posted reminder carries it (in a button's custom id), so a restart can find a post the ledger missed.
+        """
+        return f"{self.kind.value}:{int(self.milestone_at.timestamp())}:{self.offset}"
+
+    @property
     def job_id(self) -> str:
         """Stable id: guild, election, what, the milestone's instant, the offset."""
-        return (
-            f"{self.guild_id}:{self.election_id}:{self.kind.value}:{int(self.milestone_at.timestamp())}:{self.offset}"
-        )
+        return f"{self.guild_id}:{self.election_id}:{self.reference}"
 
 
 def guild_of(job_id: str) -> int:
@@ -123,6 +130,16 @@ def finished_elections(elections: Iterable[Election], seats: Iterable[SeatCount]
 def moved_date_phrase(kind: MilestoneKind) -> str:
     """How a "date changed" notice says what moved, to be followed by the new date: ``the ballot now closes``."""
     return _MOVED[kind]
+
+
+def announces_move(kind: MilestoneKind | None, before: datetime | None, after: datetime | None) -> bool:
+    """
+    Whether a timetable change earns a "date changed" notice in the reminder channel.
+
+    Only a reminded milestone (:data:`REMINDED_MILESTONES`) moved from one date to another does: a date set
+    for the first time, or cleared, is not a change of date to announce.
+    """
+    return kind in REMINDED_MILESTONES and before is not None and after is not None and before != after
 
 
 _MOVED = {

@@ -129,11 +129,6 @@ class SeatResult:
         """Whether any candidate's votes are recorded."""
         return any(c.votes is not None for c in self.candidates)
 
-    @property
-    def total_votes(self) -> int:
-        """All votes recorded in the seat."""
-        return sum(c.votes or 0 for c in self.candidates)
-
 
 @dataclass(frozen=True, slots=True)
 class Tally:

@@ -9,10 +9,11 @@ Matching is forgiving and storage is exact: names are stored as typed and compar
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from difflib import SequenceMatcher
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TypeVar
+
+from rapidfuzz import fuzz, process
 
 from bot.errors import Conflict, InvalidInput, NotFound
 
@@ -31,7 +32,8 @@ EMPTY = 0.1
 #: The tiers precise enough for ``resolve()`` to pick a single hit without asking.
 _RESOLVING_TIERS = (EXACT, COMPACT, PREFIX, WORD_PREFIX)
 
-#: How similar (difflib ratio, 0..1) a name must be to count as a fuzzy match.
+#: How similar (rapidfuzz's ``fuzz.ratio`` over 100: twice the longest common subsequence over the two lengths,
+#: 0..1) a name must be to count as a fuzzy match.
 FUZZY_THRESHOLD = 0.6
 
 _ZWSP = "\u200b"
@@ -67,6 +69,17 @@ def normalise(text: str) -> str:
     return result
 
 
+@lru_cache(maxsize=16384)
+def _name_form(name: str) -> tuple[str, str, tuple[str, ...]]:
+    """
+    The match key of a stored name, that key without spaces, and its words.
+
+    Cached because autocomplete scores the same guild's names on every keystroke; the tuple is never mutated.
+    """
+    key = normalise(name)
+    return key, key.replace(" ", ""), tuple(key.split())
+
+
 @dataclass(frozen=True, slots=True)
 class _Query:
     """A normalised query, prepared once and scored against many names."""
@@ -76,31 +89,33 @@ class _Query:
     words: tuple[str, ...]
     #: What was typed, case-folded, when it holds only symbols (``%``, ``_``): those are matched literally.
     symbols: str = ""
+    #: Each name word seen so far and its similarity to each query word: a guild's names share few words
+    #: (first names, surnames, numbers), so most are scored once per query rather than once per name.
+    _word_scores: dict[str, tuple[float, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, query: str) -> "_Query":
+        """Prepare ``query``: its match key, the key without spaces, its words, or the symbols typed."""
         text = normalise(query)
         symbols = "" if text else " ".join(query.casefold().split())
         return cls(text=text, compact=text.replace(" ", ""), words=tuple(text.split()), symbols=symbols)
 
     def score(self, name: str) -> float | None:
-        """Score one name; cheap tiers first, difflib only when none of them matched."""
+        """Score one name; cheap tiers first, fuzzy similarity only when none of them matched."""
         if not self.text:
             # Symbols alone (``%``) must not read as an empty query, which would offer every name.
             if self.symbols:
                 return SUBSTRING if self.symbols in name.casefold() else None
             return EMPTY
-        key = normalise(name)
+        key, compact, name_words = _name_form(name)
         if not key:
             return None
         if key == self.text:
             return EXACT
-        compact = key.replace(" ", "")
         if compact == self.compact:
             return COMPACT
         if key.startswith(self.text) or compact.startswith(self.compact):
             return PREFIX
-        name_words = key.split()
         if all(any(word.startswith(part) for word in name_words) for part in self.words):
             return WORD_PREFIX
         if self.compact in compact:
@@ -110,42 +125,31 @@ class _Query:
             return FUZZY_SCALE * similarity
         return None
 
-    def _similarity(self, key: str, name_words: list[str]) -> float:
+    def _similarity(self, key: str, name_words: tuple[str, ...]) -> float:
         """Return the better of whole-string similarity and the mean best similarity of each query word."""
         whole = _ratio(self.text, key)
-        total = 0.0
-        for part in self.words:
-            total += max((_ratio(part, word) for word in name_words), default=0.0)
+        rows = [self._scores_of(word) for word in name_words]
+        total = sum(max(row[part] for row in rows) for part in range(len(self.words)))
         return max(whole, total / len(self.words))
 
-
-@lru_cache(maxsize=16384)
-def _char_counts(text: str) -> dict[str, int]:
-    """How often each character occurs in ``text`` (cached: name words recur across queries; never mutated)."""
-    counts: dict[str, int] = {}
-    for char in text:
-        counts[char] = counts.get(char, 0) + 1
-    return counts
+    def _scores_of(self, word: str) -> tuple[float, ...]:
+        """The similarity of one name word to each query word, remembered for the rest of this query."""
+        found = self._word_scores.get(word)
+        if found is None:
+            found = tuple(_ratio(part, word) for part in self.words)
+            self._word_scores[word] = found
+        return found
 
 
 def _ratio(a: str, b: str) -> float:
     """
-    Return difflib's ratio when it can reach ``FUZZY_THRESHOLD``, else 0.
+    Return how alike ``a`` and ``b`` are (0..1) when it reaches ``FUZZY_THRESHOLD``, else 0.
 
-    difflib's two cheap upper bounds come first, computed here without building a ``SequenceMatcher`` (which
-    indexes ``b`` before it can answer either): the lengths (``real_quick_ratio``), then the characters in
-    common, counted as multisets (``quick_ratio``). Most names fail one of them for a short query.
+    rapidfuzz's ``fuzz.ratio``: twice the longest common subsequence over the sum of the lengths. It is never
+    below difflib's ratio (whose matching blocks form a common subsequence), so nothing difflib found is lost;
+    the cut-off lets it stop early on a hopeless pair.
     """
-    total = len(a) + len(b)
-    if not total:
-        return 1.0
-    if 2.0 * min(len(a), len(b)) / total < FUZZY_THRESHOLD:
-        return 0.0
-    fewer, more = sorted((_char_counts(a), _char_counts(b)), key=len)
-    common = sum(min(count, more.get(char, 0)) for char, count in fewer.items())
-    if 2.0 * common / total < FUZZY_THRESHOLD:
-        return 0.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return float(fuzz.ratio(a, b, score_cutoff=FUZZY_THRESHOLD * 100)) / 100
 
 
 def match_score(query: str, name: str) -> float | None:
@@ -163,24 +167,111 @@ def match_score(query: str, name: str) -> float | None:
     return _Query.of(query).score(name)
 
 
-def _sort_key(scored: tuple[float, str]) -> tuple[float, str, str]:
-    score, name = scored
-    return (-score, normalise(name), name)
+class _NameIndex:
+    """
+    One list of names prepared for ranking many queries against it: what a guild's autocomplete sees per keystroke.
+
+    The match keys, the keys without spaces, and every distinct name word with the names holding it. Ranking then
+    scores the names in bulk (rapidfuzz's ``process.extract`` in C, substring tests in comprehensions) instead of
+    one name at a time, with exactly the scores ``_Query.score`` gives.
+    """
+
+    __slots__ = ("compacts", "keys", "names", "postings")
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = tuple(dict.fromkeys(names))
+        forms = [_name_form(name) for name in self.names]
+        self.keys = [key for key, _, _ in forms]
+        self.compacts = [compact for _, compact, _ in forms]
+        #: Each distinct name word, and the positions of the names holding it (each once).
+        self.postings: dict[str, list[int]] = {}
+        for index, (_, _, words) in enumerate(forms):
+            for word in dict.fromkeys(words):
+                self.postings.setdefault(word, []).append(index)
+
+    def precise(self, query: _Query) -> dict[int, float]:
+        """The names in a precise tier (exact to substring), by position, with their scores."""
+        text, compact = query.text, query.compact
+        found: dict[int, float] = {}
+        for index in self._word_prefixed(query.words):
+            found[index] = WORD_PREFIX
+        for index in [i for i, name in enumerate(self.compacts) if compact in name]:
+            name = self.compacts[index]
+            if self.keys[index] == text:
+                found[index] = EXACT
+            elif name == compact:
+                found[index] = COMPACT
+            elif name.startswith(compact):
+                found[index] = PREFIX
+            elif index not in found:
+                found[index] = SUBSTRING
+        return found
+
+    def _word_prefixed(self, parts: tuple[str, ...]) -> set[int]:
+        """The positions of the names where every query word starts some name word."""
+        hits: set[int] | None = None
+        for part in dict.fromkeys(parts):
+            holding = {i for word, where in self.postings.items() if word.startswith(part) for i in where}
+            hits = holding if hits is None else hits & holding
+            if not hits:
+                return set()
+        return hits or set()
+
+    def fuzzy(self, query: _Query, skip: dict[int, float]) -> dict[int, float]:
+        """The names outside ``skip`` similar enough to the query, with their fuzzy scores."""
+        cutoff = FUZZY_THRESHOLD * 100
+        similar: dict[int, float] = {}
+        for _, score, index in process.extract(
+            query.text, self.keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        ):
+            similar[index] = float(score) / 100
+        # Per query word, the best similarity of each name's words; a word below the threshold counts 0.
+        totals: dict[int, float] = {}
+        vocabulary = list(self.postings)
+        for part in query.words:
+            best: dict[int, float] = {}
+            for word, score, _ in process.extract(part, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
+                for index in self.postings[word]:
+                    best[index] = max(best.get(index, 0.0), float(score) / 100)
+            for index, score in best.items():
+                totals[index] = totals.get(index, 0.0) + score
+        for index, total in totals.items():
+            similar[index] = max(similar.get(index, 0.0), total / len(query.words))
+        return {
+            index: FUZZY_SCALE * score
+            for index, score in similar.items()
+            if score >= FUZZY_THRESHOLD and index not in skip and self.keys[index]
+        }
+
+
+@lru_cache(maxsize=64)
+def _index_of(names: tuple[str, ...]) -> _NameIndex:
+    """
+    The prepared index of a list of names, kept for the next keystroke.
+
+    Keyed by the names themselves, so a changed list is simply another entry: no invalidation to get wrong.
+    Bounded: 64 lists of a few hundred names are a few MB.
+    """
+    return _NameIndex(names)
 
 
 def _ranked(query: str, names: Iterable[str]) -> list[tuple[float, str]]:
+    """Every name matching ``query`` with its score, best first, ties by match key then as stored; each once."""
     prepared = _Query.of(query)
-    seen: set[str] = set()
-    scored: list[tuple[float, str]] = []
-    for name in names:
-        if name in seen:
-            continue
-        seen.add(name)
-        score = prepared.score(name)
-        if score is not None:
-            scored.append((score, name))
-    scored.sort(key=_sort_key)
-    return scored
+    index = _index_of(tuple(names))
+    if prepared.text:
+        scores = index.precise(prepared)
+        scores.update(index.fuzzy(prepared, scores))
+        scored = [(score, index.keys[i], index.names[i]) for i, score in scores.items()]
+    else:
+        # Nothing typed, or symbols only: no tiers to search, just every name or the ones holding the symbols.
+        scored = [
+            (score, key, name)
+            for name, key in zip(index.names, index.keys, strict=True)
+            if (score := prepared.score(name)) is not None
+        ]
+    scored.sort(key=lambda entry: (-entry[0], entry[1], entry[2]))
+    return [(score, name) for score, _, name in scored]
 
 
 #: Longer than any stored name could be (names are at most 100 characters): not worth matching.
@@ -356,6 +447,38 @@ def split_for_embeds(text: str, limit: int) -> list[str]:
     return pages
 
 
+def pack_lines(lines: Iterable[str], limit: int, *, max_lines: int | None = None) -> list[list[str]]:
+    """
+    Pack ``lines`` in order into pages of whole lines, for lists shown over several embeds or fields.
+
+    1. A page's lines joined by newlines fit in ``limit`` characters, and a page holds at most ``max_lines``
+       lines when that is given.
+    2. A line that fits in ``limit`` is never cut: a page ends before the first line that would not fit, and
+       that line starts the next page.
+    3. A line alone over ``limit`` is split by ``split_for_embeds`` (at its own line breaks, then between
+       words), and each piece counts as a line; a line of only whitespace that is over ``limit`` vanishes.
+    4. Pages are never empty; no lines give ``[]``.
+    """
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    if max_lines is not None and max_lines < 1:
+        raise ValueError("max_lines must be at least 1")
+    pages: list[list[str]] = []
+    page: list[str] = []
+    size = 0
+    for line in lines:
+        for piece in [line] if len(line) <= limit else split_for_embeds(line, limit):
+            full = max_lines is not None and len(page) >= max_lines
+            if page and (full or size + 1 + len(piece) > limit):
+                pages.append(page)
+                page, size = [], 0
+            size += len(piece) + (1 if page else 0)
+            page.append(piece)
+    if page:
+        pages.append(page)
+    return pages
+
+
 def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
     """
     Shorten ``text`` to at most ``limit`` characters, ending with ``ellipsis`` when anything was cut.
@@ -403,9 +526,9 @@ def tidy_paragraphs(text: str) -> str:
 
 # --- Near misses ---------------------------------------------------------------------------------------
 
-#: How alike (difflib ratio of the match keys) a new name and a stored one must be for the new one to look
-#: like a mistyping of it: ``Time for Reel Change`` and ``Time for Real Change`` are 0.95 alike, ``Members
-#: First`` and ``Members United`` 0.74 (two different names).
+#: How alike (rapidfuzz's ``fuzz.ratio`` of the match keys, over 100) a new name and a stored one must be for
+#: the new one to look like a mistyping of it: ``Time for Reel Change`` and ``Time for Real Change`` are 0.95
+#: alike, ``Members First`` and ``Members United`` 0.74 (two different names).
 NEAR_MISS_SIMILARITY = 0.8
 
 
@@ -430,7 +553,7 @@ def near_misses(name: str, names: Iterable[str]) -> list[str]:
         other_key = normalise(other)
         if not other_key:
             continue
-        similarity = SequenceMatcher(None, key, other_key, autojunk=False).ratio()
+        similarity = float(fuzz.ratio(key, other_key)) / 100
         forward = match_score(name, other)
         backward = match_score(other, name)
         if (forward is not None and forward >= WORD_PREFIX) or backward == PREFIX or similarity >= NEAR_MISS_SIMILARITY:

@@ -16,12 +16,14 @@ from bot.domain.ballot import (
     ballot_papers,
     known_electorates,
     match_electorate,
+    slate_candidates,
     sort_named_groups,
 )
 from bot.domain.calendar import timetable_calendar
 from bot.domain.enums import ElectorateType, MilestoneKind
 from bot.domain.models import Candidate, Election, GuildConfig, Seat, SeatWithCandidates
-from bot.domain.text import best_matches, normalise, plain
+from bot.domain.results import on_slate
+from bot.domain.text import best_matches, plain
 from bot.errors import NotFound
 from bot.services._base import Service
 from bot.services.candidates import CandidateService
@@ -94,7 +96,7 @@ class SlateOverview:
 
     def slate_candidates(self, seat: SeatWithCandidates) -> tuple[Candidate, ...]:
         """The slate's candidates in ``seat``."""
-        return _of_slate(seat.candidates, self.slate)
+        return slate_candidates(seat.candidates, self.slate)
 
     @property
     def slate_seats(self) -> tuple[SeatWithCandidates, ...]:
@@ -117,13 +119,6 @@ class CandidateView:
     on_guild_slate: bool
 
 
-def _of_slate(candidates: tuple[Candidate, ...], slate: str | None) -> tuple[Candidate, ...]:
-    if slate is None:
-        return ()
-    key = normalise(slate)
-    return tuple(c for c in candidates if c.slate is not None and normalise(c.slate) == key)
-
-
 class CampaignService(Service):
     """Answers the activists' questions."""
 
@@ -144,19 +139,11 @@ class CampaignService(Service):
         """The guild's settings."""
         return await self.repos.guilds.get(guild_id)
 
-    async def _seats_with_candidates(self, guild_id: int, election: Election) -> tuple[SeatWithCandidates, ...]:
-        seats = await self.repos.seats.all(guild_id, election.id)
-        candidates = await self.repos.candidates.all(guild_id, election_id=election.id)
-        by_seat: dict[int, list[Candidate]] = {}
-        for candidate in candidates:
-            by_seat.setdefault(candidate.seat_id, []).append(candidate)
-        return tuple(SeatWithCandidates(s, tuple(by_seat.get(s.id, ()))) for s in seats)
-
     async def overview(self, guild_id: int, election: str | None = None) -> SlateOverview:
         """The election's seats and candidates, with the guild's slate marked."""
         target = await self.elections.resolve(guild_id, election)
         config = await self.repos.guilds.get(guild_id)
-        return SlateOverview(target, config.slate, await self._seats_with_candidates(guild_id, target))
+        return SlateOverview(target, config.slate, await self.seats.all_with_candidates(guild_id, target))
 
     async def seat(self, guild_id: int, name: str, election: str | None = None) -> tuple[Election, SeatWithCandidates]:
         """A seat with everyone standing for it."""
@@ -181,7 +168,7 @@ class CampaignService(Service):
             raise NotFound(msg)
         config = await self.repos.guilds.get(guild_id)
         with_candidates = await self.seats.with_candidates(guild_id, seat)
-        return CandidateView(found, with_candidates, target, bool(_of_slate((found,), config.slate)))
+        return CandidateView(found, with_candidates, target, on_slate(found, config.slate))
 
     async def timetable(self, guild_id: int, election: str | None = None) -> Timetable:
         """The election's timetable with the post-by day."""
@@ -204,7 +191,7 @@ class CampaignService(Service):
     ) -> HowToVote:
         """The member's own ballot papers with the slate's candidate(s) for each seat."""
         target = await self.elections.resolve(guild_id, election)
-        seats = await self._seats_with_candidates(guild_id, target)
+        seats = await self.seats.all_with_candidates(guild_id, target)
         if not seats:
             msg = f"{plain(target.name)} has no seats yet. An organiser can add them with `/organise seat add`."
             raise NotFound(msg)
@@ -225,7 +212,7 @@ class CampaignService(Service):
             PaperAdvice(
                 paper,
                 tuple(
-                    SeatAdvice(by_id[seat.id], _of_slate(by_id[seat.id].candidates, config.slate))
+                    SeatAdvice(by_id[seat.id], slate_candidates(by_id[seat.id].candidates, config.slate))
                     for seat in paper.seats
                 ),
             )

@@ -7,6 +7,7 @@ from bot.services.audit import AuditService
 from bot.services.campaign import CampaignService
 from bot.services.candidates import CandidateService
 from bot.services.changes import ChangeFeed
+from bot.services.command_sync import CommandSyncService
 from bot.services.elections import ElectionService
 from bot.services.guild_config import GuildConfigService
 from bot.services.platform import PlatformService
@@ -36,6 +37,7 @@ class Services:
     transfer: TransferService
     campaign: CampaignService
     reminders: ReminderService
+    command_sync: CommandSyncService
     changes: ChangeFeed
 
     @classmethod
@@ -61,6 +63,7 @@ class Services:
             transfer=TransferService(repos, clock),
             campaign=CampaignService(repos, clock, elections, seats, candidates),
             reminders=ReminderService(repos, clock),
+            command_sync=CommandSyncService(repos, clock),
             changes=changes,
         )
         for service in (

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.domain.enums import MilestoneKind
-from bot.domain.models import Candidate, Election, Result, Seat, SeatWithCandidates
+from bot.domain.models import Candidate, Election, Result, Seat
 from bot.domain.reminders import finished_elections
 from bot.domain.results import (
     ElectionResults,
@@ -250,7 +250,7 @@ class ResultService(Service):
     async def election_results(self, guild_id: int, election: Election, *, compare: bool = True) -> ElectionResults:
         """Every seat's result and the slate's tally, compared (when ``compare``) with the previous election."""
         config = await self.repos.guilds.get(guild_id)
-        seats = await self._seats_with_candidates(guild_id, election)
+        seats = await self.candidates.seats.all_with_candidates(guild_id, election)
         results = await self.repos.results.for_election(guild_id, election.id)
         previous = None
         if compare and config.slate is not None:
@@ -271,11 +271,3 @@ class ResultService(Service):
             if await self.repos.results.for_election(guild_id, earlier.id):
                 return earlier
         return None
-
-    async def _seats_with_candidates(self, guild_id: int, election: Election) -> tuple[SeatWithCandidates, ...]:
-        seats = await self.repos.seats.all(guild_id, election.id)
-        candidates = await self.repos.candidates.all(guild_id, election_id=election.id)
-        by_seat: dict[int, list[Candidate]] = {}
-        for candidate in candidates:
-            by_seat.setdefault(candidate.seat_id, []).append(candidate)
-        return tuple(SeatWithCandidates(s, tuple(by_seat.get(s.id, ()))) for s in seats)

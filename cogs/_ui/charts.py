@@ -7,15 +7,17 @@ never touches pyplot's global state, so charts drawn in parallel threads cannot 
 
 Sized for a phone: about 1,000 x 600 pixels, taller when there are many bars, text at 13 points or more,
 names cut to 30 characters, and the bounding box fitted to the labels so nothing is cut off.
+
+matplotlib (with numpy and PIL, about 45 MB resident) is imported only when a chart is first drawn, inside the
+worker thread: most sessions never draw one, and importing this module costs nothing at start-up.
 """
 
 import io
+from typing import TYPE_CHECKING
 
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 from bot.domain.results import ElectionResults, Outcome, SeatResult
 from bot.domain.text import truncate
@@ -49,13 +51,19 @@ def _label(name: str) -> str:
     return _text(truncate(" ".join(name.split()), NAME_LIMIT))
 
 
-def _figure(bars: int) -> Figure:
+def _figure(bars: int) -> "Figure":
     """A figure 1,000 px wide and at least 600 px tall, growing by about 45 px a bar past a dozen."""
+    # Imported here, not at the top: the first chart pays for matplotlib, start-up does not (see the docstring).
+    from matplotlib.figure import Figure
+
     height = max(6.0, 1.8 + 0.45 * bars)
     return Figure(figsize=(WIDTH_IN, min(height, 40.0)), dpi=DPI)
 
 
-def _png(figure: Figure) -> bytes:
+def _png(figure: "Figure") -> bytes:
+    """The figure rendered on the Agg canvas as PNG bytes, trimmed to its labels."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.3, facecolor="white")
@@ -64,6 +72,9 @@ def _png(figure: Figure) -> bytes:
 
 def seat_chart(seat: SeatResult, *, election: str, slate: str | None) -> bytes:
     """A horizontal bar of each candidate's votes, most at the top: the elected in purple, the slate's starred."""
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import MaxNLocator
+
     rows = list(seat.candidates)
     figure = _figure(len(rows))
     axes = figure.add_subplot()
@@ -119,6 +130,8 @@ def seat_chart(seat: SeatResult, *, election: str, slate: str | None) -> bytes:
 
 def tally_chart(results: ElectionResults) -> bytes:
     """A horizontal bar of the places each slate won (the guild's in purple), and the places still open."""
+    from matplotlib.ticker import MaxNLocator
+
     tally = results.tally
     rows: list[tuple[str, int, str]] = []
     for name, won in tally.by_slate:
@@ -161,6 +174,7 @@ def results_chart(results: ElectionResults, seat: SeatResult | None = None) -> b
     return tally_chart(results)
 
 
-def _despine(axes: Axes) -> None:
+def _despine(axes: "Axes") -> None:
+    """Drop the top and right frame lines, which only add ink."""
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)

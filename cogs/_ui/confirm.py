@@ -6,10 +6,11 @@ import discord
 
 from bot.domain.text import truncate
 from bot.errors import UserError
+from cogs._ui.errors import AnsweringView
 from cogs._ui.pages import NOT_YOURS
 
 
-class ConfirmView(discord.ui.View):
+class ConfirmView(AnsweringView):
     """Two buttons; ``value`` is True (confirmed), False (cancelled) or None (timed out, treated as cancelled)."""
 
     def __init__(

@@ -13,10 +13,11 @@ import discord
 from bot.domain.ballot import NATIONAL_PAPER, votes_label
 from bot.domain.enums import ElectorateType, MilestoneKind
 from bot.domain.models import Candidate, SeatWithCandidates
-from bot.domain.results import CandidateResult, ElectionResults, Outcome, SeatResult, SeatStatus
-from bot.domain.text import counted, plain, split_for_embeds, tidy_paragraphs, truncate
+from bot.domain.results import CandidateResult, ElectionResults, Outcome, SeatResult, SeatStatus, on_slate
+from bot.domain.text import counted, pack_lines, plain, split_for_embeds, tidy_paragraphs, truncate
 from bot.services.campaign import CandidateView, HowToVote, SlateOverview, Timetable
 from bot.services.platform import Platform
+from cogs._ui.pages import line_pages, number_pages
 
 COLOUR = discord.Colour.from_rgb(90, 40, 140)
 TITLE_LIMIT = 256
@@ -26,6 +27,8 @@ FIELDS_PER_EMBED = 25
 STATEMENT_PAGE = 3000
 #: Stay well under the 6,000 total so a footer always fits.
 EMBED_BUDGET = 5500
+#: A page of platform points: short enough to read on a phone without scrolling far.
+PLATFORM_PAGE = 3500
 
 _ELECTORATE_LABELS = {
     ElectorateType.REGION: "Members in the {} region",
@@ -67,12 +70,12 @@ def star_legend(slate: str) -> str:
 
 def candidate_line(candidate: Candidate, *, slate: str | None) -> str:
     """One line naming a candidate, marking the guild slate's with ★ and saying "sitting member" in words."""
-    on_slate = slate is not None and candidate.slate is not None and candidate.slate.casefold() == slate.casefold()
-    mark = "★ " if on_slate else "• "
+    ours = on_slate(candidate, slate)
+    mark = "★ " if ours else "• "
     details = [plain(candidate.slate) if candidate.slate else "independent"]
     if candidate.incumbent:
         details.append("sitting member")
-    name = f"**{plain(candidate.name)}**" if on_slate else plain(candidate.name)
+    name = f"**{plain(candidate.name)}**" if ours else plain(candidate.name)
     return f"{mark}{name} ({', '.join(details)})"
 
 
@@ -160,9 +163,7 @@ def slate_pages(overview: SlateOverview, *, per_page: int = 25) -> list[tuple[di
         embed.add_field(name=name, value=value, inline=True)
         listed.extend(picks)
     pages.append((embed, listed))
-    if len(pages) > 1:
-        for number, (page, _) in enumerate(pages, start=1):
-            page.set_footer(text=f"Page {number} of {len(pages)}")
+    number_pages([page for page, _ in pages])
     return pages
 
 
@@ -220,7 +221,7 @@ def how_to_vote_pages(how: HowToVote) -> list[discord.Embed]:
                 lines.append(f"**{plain(seat.seat.seat.name)}** ({status}): vote {picks}")
             else:
                 lines.append(f"**{plain(seat.seat.seat.name)}** ({status}): no slate candidate")
-        chunks = _pack_lines(lines, FIELD_LIMIT)
+        chunks = ["\n".join(chunk) for chunk in pack_lines(lines, FIELD_LIMIT)]
         for index, chunk in enumerate(chunks):
             name = truncate(plain(advice.paper.title) + (" (cont.)" if index else ""), TITLE_LIMIT)
             if len(embed.fields) >= FIELDS_PER_EMBED - 2 or len(embed) + len(name) + len(chunk) > EMBED_BUDGET - 600:
@@ -243,9 +244,7 @@ def how_to_vote_pages(how: HowToVote) -> list[discord.Embed]:
         window.append(f"Post yours by {when(timetable.post_by)}")
     embed.add_field(name="The ballot", value=field_value("\n".join(window) or "No dates yet."), inline=False)
     pages.append(embed)
-    if len(pages) > 1:
-        for number, page in enumerate(pages, start=1):
-            page.set_footer(text=f"Page {number} of {len(pages)}")
+    number_pages(pages)
     return pages
 
 
@@ -290,32 +289,8 @@ def platform_pages(platform: Platform) -> list[discord.Embed]:
     lines = [f"**{p.position}.** {plain(p.text)}" for p in platform.points]
     if not lines:
         lines = ["No platform points yet. An organiser can add them with `/organise platform add`."]
-    chunks = _pack_lines(lines, 3500)
-    pages = []
-    for number, chunk in enumerate(chunks, start=1):
-        heading = f"{platform.slate.name}: {'our platform' if platform.ours else 'platform'}"
-        embed = discord.Embed(title=title(heading), description=chunk, colour=COLOUR)
-        if len(chunks) > 1:
-            embed.set_footer(text=f"Page {number} of {len(chunks)}")
-        pages.append(embed)
-    return pages
-
-
-def _pack_lines(lines: list[str], limit: int) -> list[str]:
-    """Join lines into chunks of at most ``limit`` characters, never splitting a line unless it alone is too long."""
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        line = truncate(line, limit)
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
+    heading = f"{platform.slate.name}: {'our platform' if platform.ours else 'platform'}"
+    return line_pages(title(heading), lines, limit=PLATFORM_PAGE, colour=COLOUR)
 
 
 # --- Results --------------------------------------------------------------------------------------------
@@ -427,7 +402,7 @@ def results_pages(
     embed = new_page()
     seats_here = 0
     for shown in chosen:
-        chunks = _pack_lines(_seat_lines(shown), FIELD_LIMIT) or ["—"]
+        chunks = ["\n".join(chunk) for chunk in pack_lines(_seat_lines(shown), FIELD_LIMIT)] or ["—"]
         heading = "Candidates" if seat is not None else _seat_heading(shown)
         needed = sum(len(c) for c in chunks) + len(heading) * len(chunks) + 20 * len(chunks)
         full = seats_here >= RESULT_SEATS_PER_PAGE or len(embed.fields) + len(chunks) > FIELDS_PER_EMBED

@@ -1,21 +1,16 @@
 """The statement form: one paragraph field, prefilled with the current text."""
 
-import logging
-
 import discord
 
 from bot.domain.text import plain
-from bot.tree import send_ephemeral, user_message
 from cogs._common import guild_id, services
-from cogs._ui.pages import APOLOGY
-
-log = logging.getLogger(__name__)
+from cogs._ui.errors import AnsweringModal
 
 #: Discord's limit on a text input's value.
 MODAL_TEXT_LIMIT = 4000
 
 
-class StatementModal(discord.ui.Modal):
+class StatementModal(AnsweringModal):
     """Edit a candidate's statement."""
 
     def __init__(self, candidate_id: int, name: str, statement: str | None) -> None:
@@ -41,11 +36,3 @@ class StatementModal(discord.ui.Modal):
         else:
             text = f"Removed {plain(saved.name)}'s statement."
         await interaction.response.send_message(text, ephemeral=True)
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
-        """Answer ephemerally; log bugs."""
-        message = user_message(error)
-        if message is None:
-            log.error("Saving a statement failed", exc_info=error)
-            message = APOLOGY
-        await send_ephemeral(interaction, message)

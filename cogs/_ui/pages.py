@@ -1,45 +1,89 @@
-"""Previous/Next paging over embeds: only the person who asked turns the pages; the buttons die on timeout."""
+"""
+Paging over embeds: ``line_pages`` lays a list out as pages, ``Pages`` shows them with Previous/Next.
 
-import functools
+Only the person who asked turns the pages, and the buttons die on timeout.
+"""
+
 import logging
-from collections.abc import Callable, Coroutine, Sequence
-from typing import Any, TypeVar, cast
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
 
 import discord
 
-from bot.tree import send_ephemeral, user_message
+from bot.domain.text import pack_lines, truncate
+from cogs._ui.errors import AnsweringView
 
 log = logging.getLogger(__name__)
 
 NOT_YOURS = "Only the person who asked can turn these pages. Run the command yourself for your own copy."
-APOLOGY = "Sorry, something went wrong with that button. Nothing was changed."
-T = TypeVar("T")
+#: Discord's limits on an embed's description and footer.
+DESCRIPTION_LIMIT = 4096
+FOOTER_LIMIT = 2048
 
 
-def answers_errors(
-    callback: Callable[[T, discord.Interaction], Coroutine[Any, Any, None]],
-) -> Callable[[T, discord.Interaction], Coroutine[Any, Any, None]]:
+@dataclass(frozen=True, slots=True)
+class PageSpan:
+    """Where a page sits: page ``number`` of ``pages``, showing lines ``first`` to ``last`` of ``total`` (from 1)."""
+
+    number: int
+    pages: int
+    first: int
+    last: int
+    total: int
+
+
+def page_label(number: int, pages: int) -> str | None:
+    """The usual footer, ``Page 2 of 3``; none when everything fits on one page."""
+    return f"Page {number} of {pages}" if pages > 1 else None
+
+
+def page_of(span: PageSpan) -> str | None:
+    """``page_label`` for a page of ``line_pages``: its default footer."""
+    return page_label(span.number, span.pages)
+
+
+def number_pages(pages: Sequence[discord.Embed]) -> None:
+    """Give each of several pages built elsewhere the usual ``Page i of n`` footer (one page gets none)."""
+    for number, page in enumerate(pages, start=1):
+        label = page_label(number, len(pages))
+        if label:
+            page.set_footer(text=label)
+
+
+def line_pages(
+    title: str,
+    lines: Sequence[str],
+    *,
+    limit: int = DESCRIPTION_LIMIT,
+    max_lines: int | None = None,
+    colour: discord.Colour | None = None,
+    footer: Callable[[PageSpan], str | None] | None = page_of,
+) -> list[discord.Embed]:
     """
-    Make a component callback answer every failure ephemerally, like the command tree does.
+    The one pager for a list: ``lines`` as embed descriptions of at most ``limit`` characters, for ``Pages``.
 
-    For items whose errors would otherwise reach no ``on_error`` that answers (dynamic items, for instance).
+    Lines are packed whole (``pack_lines``): a line is never cut unless it alone is over ``limit``. Every page
+    has ``title`` (already safe for a title) and ``footer(span)`` as its footer when that says anything
+    (``Page 2 of 3`` by default; ``None`` for no footer). There is always at least one page; with no lines it
+    has no description.
     """
+    packed = pack_lines(lines, min(limit, DESCRIPTION_LIMIT), max_lines=max_lines) or [[]]
+    total = sum(len(page_lines) for page_lines in packed)
+    pages: list[discord.Embed] = []
+    first = 1
+    for number, page_lines in enumerate(packed, start=1):
+        embed = discord.Embed(title=title, description="\n".join(page_lines) or None, colour=colour)
+        last = first + len(page_lines) - 1
+        text = footer(PageSpan(number, len(packed), first, last, total)) if footer else None
+        if text:
+            embed.set_footer(text=truncate(text, FOOTER_LIMIT))
+        pages.append(embed)
+        first = last + 1
+    return pages
 
-    @functools.wraps(callback)
-    async def wrapper(self: T, interaction: discord.Interaction) -> None:
-        try:
-            await callback(self, interaction)
-        except Exception as error:
-            message = user_message(error)
-            if message is None:
-                log.error("A component callback failed", exc_info=error)
-                message = APOLOGY
-            await send_ephemeral(interaction, message)
 
-    return wrapper
-
-
-class Pages(discord.ui.View):
+class Pages(AnsweringView):
     """
     Shows ``pages`` one at a time with Previous/Next buttons.
 
@@ -129,13 +173,3 @@ class Pages(discord.ui.View):
                 await self.message_interaction.edit_original_response(view=self)
             except discord.HTTPException:
                 log.debug("Could not disable an expired view", exc_info=True)
-
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item["Pages"]
-    ) -> None:
-        """Tell the clicker what went wrong, ephemerally; log anything that is not theirs to fix."""
-        message = user_message(error)
-        if message is None:
-            log.error("A view item failed (%s)", type(item).__name__, exc_info=error)
-            message = APOLOGY
-        await send_ephemeral(interaction, message)

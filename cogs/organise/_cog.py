@@ -32,13 +32,12 @@ from cogs._autocomplete import (
     slate_autocomplete,
     timezone_autocomplete,
 )
-from cogs._checks import NotOrganiserFailure, is_organiser
+from cogs._checks import NotOrganiserFailure, channel_problems, is_organiser
 from cogs._common import guild_id, services
 from cogs._ui.confirm import choose_then, confirm_then
 from cogs._ui.modals import MODAL_TEXT_LIMIT, StatementModal
-from cogs._ui.pages import Pages
-from cogs.reminders import channel_problems
-from cogs.results import recorded_text
+from cogs._ui.pages import Pages, PageSpan, line_pages
+from cogs.organise._replies import recorded_text
 
 KIND_CHOICES = [app_commands.Choice(name=k.value, value=k.value) for k in MilestoneKind]
 TYPE_CHOICES = [app_commands.Choice(name=t.value, value=t.value) for t in ElectorateType]
@@ -114,6 +113,23 @@ def _audit_line(entry: AuditEntry) -> str:
         changed = f": {truncate(str(name), 60)}" if name else ""
     who = f"<@{entry.actor_id}>" if entry.actor_id else "the command line (or a member who erased their data)"
     return f"{discord.utils.format_dt(entry.at, 'f')} {who} **{entry.action}**{plain(changed)}"
+
+
+#: ``/organise audit`` shows ten entries a page, fewer when they are long: a page's entries share this room
+#: (under the description's 4,096), and an entry is never cut to make them fit.
+AUDIT_PER_PAGE = 10
+AUDIT_PAGE = 4000
+
+
+def _audit_pages(entries: list[AuditEntry]) -> list[discord.Embed]:
+    """The audit log's pages, each saying which entries it shows: ``Entries 11–20 of 50``."""
+
+    def entries_shown(span: PageSpan) -> str:
+        """The footer: which entries of how many this page shows."""
+        return f"Entries {span.first}–{span.last} of {span.total}"
+
+    lines = [_audit_line(e) for e in entries]
+    return line_pages("Audit log", lines, limit=AUDIT_PAGE, max_lines=AUDIT_PER_PAGE, footer=entries_shown)
 
 
 @app_commands.guild_only()
@@ -602,13 +618,7 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
         if not entries:
             await interaction.response.send_message("No changes have been recorded yet.", ephemeral=True)
             return
-        lines = [_audit_line(e) for e in entries]
-        pages = []
-        for start in range(0, len(lines), 10):
-            embed = discord.Embed(title="Audit log", description="\n".join(lines[start : start + 10])[:4000])
-            embed.set_footer(text=f"Entries {start + 1}–{min(start + 10, len(lines))} of {len(lines)}")
-            pages.append(embed)
-        await Pages(pages, owner_id=interaction.user.id).send(interaction, ephemeral=True)
+        await Pages(_audit_pages(entries), owner_id=interaction.user.id).send(interaction, ephemeral=True)
 
     # -- settings --------------------------------------------------------------------------------------------
 
@@ -660,6 +670,10 @@ class Organise(commands.GroupCog, group_name="organise", group_description="Orga
         await interaction.response.send_message(_settings_text(config), ephemeral=True)
 
 
+#: A page of the reminders preview: short enough to read on a phone without scrolling far.
+PREVIEW_PAGE = 3500
+
+
 def _preview_pages(preview: Preview, problems: list[str]) -> list[discord.Embed]:
     """Problems first, then every pending reminder in the guild's time zone, then how many were posted or skipped."""
     zone = preview.zone
@@ -681,15 +695,8 @@ def _preview_pages(preview: Preview, problems: list[str]) -> list[discord.Embed]
     tail.extend(
         f"No more reminders for {plain(name)}: every contested seat has its result." for name in preview.stopped
     )
-    pages: list[discord.Embed] = []
-    chunk: list[str] = []
-    for line in lines:
-        if len("\n".join([*head, *chunk, line])) > 3500:
-            pages.append(discord.Embed(title="Reminders to be posted", description="\n".join([*head, *chunk])))
-            chunk, head = [], []
-        chunk.append(line)
-    pages.append(discord.Embed(title="Reminders to be posted", description="\n".join([*head, *chunk, *tail])))
-    return pages
+    # The problems and offsets lead the first page and the tally closes the last, packed like any other line.
+    return line_pages("Reminders to be posted", [*head, *lines, *tail], limit=PREVIEW_PAGE, footer=None)
 
 
 def _new_slate_note(made: str | None) -> str:

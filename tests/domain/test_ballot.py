@@ -10,15 +10,14 @@ from bot.domain.ballot import (
     ballot_is_open,
     ballot_papers,
     current_election,
-    is_unopposed,
     known_electorates,
     match_electorate,
-    seats_for_member,
+    slate_candidates,
     sort_named_groups,
     votes_label,
 )
 from bot.domain.enums import ElectorateType, MilestoneKind
-from bot.domain.models import Election, Milestone, Seat
+from bot.domain.models import Candidate, Election, Milestone, Seat, SeatWithCandidates
 from tests.domain.nec import REGIONS, SERVICE_GROUPS
 
 GUILD = 1
@@ -181,7 +180,7 @@ def test_an_election_with_only_future_nominations_beats_past_ones() -> None:
     assert current_election([NEC_2025, nec_2027], utc(2026, 1, 1)) == nec_2027
 
 
-# --- seats_for_member and ballot_papers ---
+# --- ballot_papers ---
 
 
 @pytest.mark.parametrize(
@@ -192,7 +191,8 @@ def test_every_member_gets_their_region_service_group_national_and_group_seats(
 ) -> None:
     """Region, service group, every national seat, and young members' seats only for the young."""
     groups = ["Young members"] if young else []
-    found = seats_for_member(SEATS, region=region, service_group=service_group, groups=groups)
+    papers = ballot_papers(SEATS, region=region, service_group=service_group, groups=groups)
+    found = [seat for paper in papers for seat in paper.seats]
     expected = (
         sorted(s.name for s in SEATS if s.electorate_type is ElectorateType.REGION and s.electorate == region)
         + sorted(
@@ -303,7 +303,8 @@ def test_variant_spellings_in_storage_count_as_one_electorate() -> None:
         electorate_type=ElectorateType.REGION,
         electorate="Yorkshire and Humberside",
     )
-    found = seats_for_member([*SEATS, extra], region="Yorkshire & Humberside", service_group=None)
+    papers = ballot_papers([*SEATS, extra], region="Yorkshire & Humberside", service_group=None)
+    found = [seat for paper in papers for seat in paper.seats]
     assert extra in found
     assert sum(seat.electorate_type is ElectorateType.REGION for seat in found) == 3
 
@@ -322,10 +323,37 @@ def test_known_electorates_are_distinct_and_sorted() -> None:
     ("places", "count", "unopposed"),
     [(1, 0, False), (1, 1, True), (1, 2, False), (2, 1, True), (2, 2, True), (2, 3, False), (4, 4, True)],
 )
-def test_is_unopposed(places: int, count: int, unopposed: bool) -> None:
+def test_a_seat_is_unopposed_with_one_to_places_candidates(places: int, count: int, unopposed: bool) -> None:
     """At least one candidate and no more than the places is unopposed."""
     seat = Seat(1, GUILD, 2025, "Health Service Group (Female)", ElectorateType.SERVICE_GROUP, "Health", places)
-    assert is_unopposed(seat, count) is unopposed
+    standing = tuple(Candidate(n, GUILD, seat.id, f"Candidate {n}") for n in range(count))
+    assert SeatWithCandidates(seat, standing).unopposed is unopposed
+
+
+def _standing(*slates: str | None) -> tuple[Candidate, ...]:
+    return tuple(Candidate(n, GUILD, 1, f"Candidate {n}", slate=slate) for n, slate in enumerate(slates))
+
+
+@pytest.mark.parametrize(
+    ("slate", "expected"),
+    [
+        ("Time for Real Change", [0, 2]),
+        ("time for real change", [0, 2]),
+        ("TIME FOR REAL CHANGE!", [0, 2]),
+        ("Broad Left", [1]),
+        ("Nobody's slate", []),
+        (None, []),
+    ],
+)
+def test_slate_candidates_are_those_of_the_guild_slate_in_order(slate: str | None, expected: list[int]) -> None:
+    """The slate's candidates are picked by forgiving name, in the order given; no slate set picks nobody."""
+    standing = _standing("Time for Real Change", "Broad Left", "time for real change", None)
+    assert [c.id for c in slate_candidates(standing, slate)] == expected
+
+
+def test_slate_candidates_of_a_seat_without_candidates_is_empty() -> None:
+    """A seat nobody stands for has no slate candidate."""
+    assert slate_candidates((), "Time for Real Change") == ()
 
 
 @pytest.mark.parametrize(("places", "label"), [(1, "vote for 1"), (2, "vote for up to 2"), (5, "vote for up to 5")])

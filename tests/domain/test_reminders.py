@@ -1,12 +1,20 @@
-"""When an election's reminders stop, and how a moved date is announced: pure rules, no I/O."""
+"""When an election's reminders stop, how a reminder is told apart, and how a moved date is announced: pure rules."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.domain.dates import Offset
 from bot.domain.enums import MilestoneKind
 from bot.domain.models import Election, Milestone
-from bot.domain.reminders import SeatCount, finished_elections, moved_date_phrase
+from bot.domain.reminders import (
+    Occurrence,
+    ReminderKind,
+    SeatCount,
+    announces_move,
+    finished_elections,
+    moved_date_phrase,
+)
 
 NOW = datetime(2025, 5, 1, 12, 0, tzinfo=UTC)
 ELECTION = 7
@@ -80,3 +88,38 @@ def test_seats_of_other_elections_do_not_count() -> None:
 def test_every_kind_of_moved_date_reads_as_a_sentence(kind: MilestoneKind, phrase: str) -> None:
     """'NEC 2025: the ballot now closes <date>', never 'ballot closes is now <date>', for every kind."""
     assert moved_date_phrase(kind) == phrase
+
+
+def test_a_reminders_reference_names_what_when_and_how_long_before() -> None:
+    """The reference is kind, milestone instant and offset; the job id is guild and election before it."""
+    occurrence = Occurrence(
+        guild_id=1,
+        election_id=ELECTION,
+        election_name="NEC 2025",
+        kind=ReminderKind.BALLOT_OPEN,
+        milestone_at=datetime(2025, 4, 21, 8, 0, tzinfo=UTC),
+        offset=Offset(1, "d"),
+        run_at=datetime(2025, 4, 20, 8, 0, tzinfo=UTC),
+    )
+    assert occurrence.reference == "ballot_open:1745222400:1d"
+    assert occurrence.job_id == f"1:{ELECTION}:ballot_open:1745222400:1d"
+
+
+@pytest.mark.parametrize(
+    ("kind", "before", "after", "announced"),
+    [
+        (MilestoneKind.BALLOT_CLOSE, NOW, NOW + timedelta(days=7), True),
+        (MilestoneKind.BALLOT_OPEN, NOW, NOW - timedelta(days=1), True),
+        (MilestoneKind.BALLOT_CLOSE, NOW, NOW, False),
+        (MilestoneKind.BALLOT_CLOSE, None, NOW, False),
+        (MilestoneKind.BALLOT_CLOSE, NOW, None, False),
+        (MilestoneKind.RESULTS, NOW, NOW + timedelta(days=7), False),
+        (None, NOW, NOW + timedelta(days=7), False),
+    ],
+    ids=["close moved", "opening moved", "unchanged", "first dated", "cleared", "not reminded", "not a date"],
+)
+def test_only_a_reminded_date_moving_is_announced(
+    kind: MilestoneKind | None, before: datetime | None, after: datetime | None, announced: bool
+) -> None:
+    """A "date changed" notice is posted only when a ballot opening or close moves from one date to another."""
+    assert announces_move(kind, before, after) is announced

@@ -2,18 +2,15 @@
 
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain import text as text_module
 from bot.domain.text import (
     COMPACT,
     EMPTY,
     EXACT,
-    FUZZY_THRESHOLD,
     PREFIX,
     SUBSTRING,
     WORD_PREFIX,
@@ -22,6 +19,7 @@ from bot.domain.text import (
     match_score,
     near_misses,
     normalise,
+    pack_lines,
     plain,
     resolve,
     split_for_embeds,
@@ -234,31 +232,6 @@ def test_regions_autocomplete_forgivingly(query: str, first: str) -> None:
 def test_relabelled_seat_is_the_best_suggestion() -> None:
     """`Health Sector (Male Seat)` finds `Health Service Group (Male)` first among real seat names."""
     assert best_matches("Health Sector (Male Seat)", SEAT_NAMES)[0] == "Health Service Group (Male)"
-
-
-@given(st.text(alphabet="abcdeilmnorstz ", max_size=14), st.text(alphabet="abcdeilmnorstz ", max_size=14))
-def test_fuzzy_ratio_is_difflibs_wherever_it_can_reach_the_threshold(a: str, b: str) -> None:
-    """The cheap bounds computed before difflib change no score: the same as SequenceMatcher's own three steps."""
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    bounded = matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD
-    assert text_module._ratio(a, b) == (0.0 if bounded else matcher.ratio())
-
-
-def test_a_short_query_builds_few_difflib_matchers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Three letters against 200 names: the cheap bounds rule out most name words before difflib indexes them."""
-    names = [f"{first} {last} {number}" for number in range(4) for first in FIRST_NAMES for last in SURNAMES][:200]
-    built: list[tuple[str, str]] = []
-
-    class CountingMatcher(SequenceMatcher[str]):
-        def __init__(self, isjunk: None, a: str, b: str, autojunk: bool) -> None:
-            built.append((a, b))
-            super().__init__(isjunk, a, b, autojunk=autojunk)
-
-    monkeypatch.setattr(text_module, "SequenceMatcher", CountingMatcher)
-    words = {word for name in names for word in normalise(name).split()}
-    for query in ["tom", "zoe", "xyz", "kev", "q"]:
-        best_matches(query, names)
-    assert len(built) < len(words), f"{len(built)} matchers built for {len(words)} distinct name words"
 
 
 # --- resolve ---
@@ -600,3 +573,68 @@ def test_a_typo_or_variant_of_a_stored_name_is_a_near_miss(typed: str, expected:
 def test_the_same_name_or_a_different_one_is_no_near_miss(typed: str) -> None:
     """A name equal after normalise() is the same slate, and a clearly different name is simply new."""
     assert near_misses(typed, SLATES) == []
+
+
+# --- The one splitter: whole lines -------------------------------------------------------------------------
+
+_LINE = st.text(alphabet=st.sampled_from("ab \\*"), max_size=30)
+_TEXT_LINES = st.lists(st.text(alphabet=st.sampled_from("ab \\"), max_size=12), max_size=30)
+
+
+@pytest.mark.parametrize(
+    ("lines", "limit", "max_lines", "pages"),
+    [
+        ([], 10, None, []),
+        (["one", "two", "three"], 7, None, [["one", "two"], ["three"]]),
+        (["one", "two", "three"], 100, 2, [["one", "two"], ["three"]]),
+        (["exactly10!", "x"], 10, None, [["exactly10!"], ["x"]]),
+        (["", "a"], 3, None, [["", "a"]]),
+        (["ab", "alpha beta gamma", "cd"], 11, None, [["ab"], ["alpha beta"], ["gamma", "cd"]]),
+    ],
+)
+def test_pack_lines_fills_each_page_with_whole_lines(
+    lines: list[str], limit: int, max_lines: int | None, pages: list[list[str]]
+) -> None:
+    """Lines go whole onto a page until the next would not fit; only a line alone over the limit is split."""
+    assert pack_lines(lines, limit, max_lines=max_lines) == pages
+
+
+@pytest.mark.parametrize(("limit", "max_lines"), [(0, None), (10, 0)])
+def test_pack_lines_rejects_a_useless_limit(limit: int, max_lines: int | None) -> None:
+    """A limit or a page length below one is a programming error."""
+    with pytest.raises(ValueError, match="at least 1"):
+        pack_lines(["text"], limit, max_lines=max_lines)
+
+
+@given(st.lists(_LINE, max_size=40), st.integers(min_value=1, max_value=60), st.none() | st.integers(1, 8))
+def test_packed_pages_fit_and_are_full(lines: list[str], limit: int, max_lines: int | None) -> None:
+    """Every page fits in the limit and the line count, and each page ends only where the next line did not fit."""
+    pages = pack_lines(lines, limit, max_lines=max_lines)
+    assert all(page and len("\n".join(page)) <= limit for page in pages)
+    assert max_lines is None or all(len(page) <= max_lines for page in pages)
+    for index in range(1, len(pages)):
+        page, next_line = pages[index - 1], pages[index][0]
+        assert len("\n".join([*page, next_line])) > limit or len(page) == max_lines
+
+
+@given(st.lists(_LINE, max_size=40), st.integers(min_value=30, max_value=60))
+def test_no_line_that_fits_is_ever_cut(lines: list[str], limit: int) -> None:
+    """When every line fits, the pages hold exactly the lines, in order, none of them cut or changed."""
+    assert [line for page in pack_lines(lines, limit) for line in page] == lines
+
+
+@given(st.lists(_LINE, max_size=40), st.integers(min_value=1, max_value=12))
+def test_a_line_over_the_limit_loses_nothing_but_break_whitespace(lines: list[str], limit: int) -> None:
+    """A line too long for any page is split, and every non-whitespace character still comes back in order."""
+    pages = pack_lines(lines, limit)
+    assert _squash("".join(line for page in pages for line in page)) == _squash("".join(lines))
+
+
+@given(_TEXT_LINES, st.integers(min_value=12, max_value=40))
+def test_split_for_embeds_never_cuts_a_line_that_fits(lines: list[str], limit: int) -> None:
+    """Text whose lines each fit is split only between lines: each page is whole lines of the text, in order."""
+    text = "\n".join(lines)
+    pages = split_for_embeds(text, limit)
+    assert all(len(page) <= limit for page in pages)
+    shown = [line.strip() for page in pages for line in page.split("\n") if line.strip()]
+    assert shown == [line.strip() for line in lines if line.strip()]

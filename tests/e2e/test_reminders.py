@@ -13,6 +13,7 @@ import pytest_asyncio
 
 from bot.domain.enums import MilestoneKind
 from bot.scheduling.pacing import Pacer
+from cogs.reminders._buttons import ReminderAction, ReminderButton
 from standin.state import message_text
 from tests.e2e.conftest import (
     ACTIVIST,
@@ -271,6 +272,64 @@ async def test_the_buttons_still_work_after_a_restart(live: Live) -> None:
     assert "reminder:region" in how.custom_ids()
     mine = await live.world.discord.select(how, "reminder:region", ["East Midlands"], user=ACTIVIST)
     assert "Tom Barker" in mine.text()
+
+
+@pytest.mark.parametrize("action", list(ReminderAction))
+@pytest.mark.parametrize("ref", [None, "ballot_close:1747843200:7d"])
+async def test_every_reminder_button_is_read_back_from_its_custom_id(action: ReminderAction, ref: str | None) -> None:
+    """One dynamic item rebuilds every action's button from its custom id, which stays within Discord's 100."""
+    made = ReminderButton(action, 2**53, ref)
+    found = ReminderButton.__discord_ui_compiled_template__.fullmatch(made.custom_id)
+    assert found is not None and len(made.custom_id) <= 100
+    rebuilt = await ReminderButton.from_custom_id(None, made.item, found)  # type: ignore[arg-type]
+    assert (rebuilt.action, rebuilt.election_id, rebuilt.custom_id) == (action, 2**53, made.custom_id)
+    assert ReminderButton.__discord_ui_compiled_template__.fullmatch("reminder:region") is None
+
+
+def as_posted_by_an_earlier_release(post: dict[str, Any], *, footer: str | None = None) -> str:
+    """
+    Rewrite a stored reminder as an earlier release posted it: the statements button without the reference.
+
+    With ``footer``, the embed footer carries the reference the way releases before that did. Returns the
+    button's old custom id.
+    """
+    [button] = [c for row in post["components"] for c in row["components"] if c["label"] == "Read candidate statements"]
+    election_id = button["custom_id"].split(":")[2]
+    button["custom_id"] = f"reminder:statements:{election_id}"
+    if footer is not None:
+        post["embeds"][0]["footer"] = {"text": footer}
+    return str(button["custom_id"])
+
+
+async def test_buttons_on_reminders_of_an_earlier_release_still_work(live: Live) -> None:
+    """A statements button whose custom id has no reference (as posted before it carried one) still answers."""
+    await live.configure(OPEN - timedelta(days=1, minutes=1))
+    await live.run_due(OPEN - timedelta(days=1))
+    [post] = live.posts
+    old_id = as_posted_by_an_earlier_release(post)
+    await live.restart()
+    statements = await live.world.discord.click(int(post["id"]), old_id, user=ACTIVIST)
+    assert statements.ephemeral
+    assert "Time for Real Change candidates in NEC 2025" in statements.text()
+
+
+async def test_a_reminder_with_its_reference_in_the_footer_is_found_after_a_crash(live: Live) -> None:
+    """A reminder posted when the reference rode in the embed footer is still found, not posted again."""
+    await live.configure(OPEN - timedelta(days=1, minutes=1))
+    [job] = await live.run_due(OPEN - timedelta(days=1))
+    [post] = live.posts
+    as_posted_by_an_earlier_release(post, footer=f"Slatebot reminder · ref {job}")
+    await live.world.db.execute("DELETE FROM reminders_sent WHERE guild_id = ? AND job_id = ?", (GUILD, job))
+    live.world.clock.set(OPEN - timedelta(days=1) + timedelta(minutes=10))
+    await live.restart()
+    for _ in range(100):
+        if await live.world.services.reminders.is_sent(job):
+            break
+        await asyncio.sleep(0.05)
+    row = await live.world.services.repos.ledger.get(GUILD, job)
+    assert row is not None and row.message_id == int(post["id"])
+    await asyncio.sleep(0.2)
+    assert len(live.posts) == 1, "found by its footer, not posted again"
 
 
 async def test_one_day_before_a_date_just_after_the_clocks_change_lands_at_london_time(live: Live) -> None:

@@ -159,3 +159,23 @@ async def test_an_unknown_seat_is_not_found_with_suggestions(nec_services: Servi
     """Naming a seat that does not exist raises NotFound suggesting close names."""
     with pytest.raises(NotFound, match=r"Did you mean: .*East Midlands Regional \(Male\)"):
         await nec_services.seats.resolve(GUILD, "East Midlands Regional (Mael)")
+
+
+async def test_all_with_candidates_gives_each_seat_only_its_own_election_s_candidates(campaign: Services) -> None:
+    """Every seat of the election comes with its candidates; seats and candidates of other elections stay out."""
+    await campaign.seats.add(
+        GUILD, ORGANISER, election="NEC 2025", name="Wales", electorate_type="region", electorate="Cymru/Wales"
+    )
+    await campaign.candidates.add(GUILD, ORGANISER, name="Tom Barker", seat=SEAT)
+    await campaign.candidates.add(GUILD, ORGANISER, name="Ann Jones", seat=SEAT)
+    await campaign.elections.add(GUILD, ORGANISER, "NEC 2027")
+    await campaign.seats.add(
+        GUILD, ORGANISER, election="NEC 2027", name=SEAT, electorate_type="region", electorate="East Midlands"
+    )
+    await campaign.candidates.add(GUILD, ORGANISER, name="Sam Other", seat=SEAT, election="NEC 2027")
+    nec_2025 = await campaign.elections.resolve(GUILD, "NEC 2025")
+    found = await campaign.seats.all_with_candidates(GUILD, nec_2025)
+    assert [(s.seat.name, sorted(c.name for c in s.candidates)) for s in found] == [
+        (SEAT, ["Ann Jones", "Tom Barker"]),
+        ("Wales", []),
+    ]
