@@ -1,5 +1,5 @@
 """
-The ``slatebot`` command line: ``run``, ``console``, ``import``, ``export``, ``db migrate``, ``db backup``.
+The ``slatebot`` command line: ``run``, ``console``, ``invite``, ``import``, ``export``, ``db migrate``, ``db backup``.
 
 Exit codes: 0 done; 1 the work was refused or failed (a bad import file, a database error); 2 the command or a
 setting is wrong (no token for ``run``, a bad ``DATABASE_URL``), with one line saying how to fix it.
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.errors import UserError
+from bot.invite import application_id, invite_text
 from bot.log import setup_logging
 from bot.services.container import Services
 from bot.settings import Settings, SettingsError, load_settings
@@ -29,8 +30,8 @@ CLI_ACTOR = 0
 HOW_TO_CONNECT = """\
 slatebot run needs a bot token, and DISCORD_TOKEN is not set.
 Get one at https://discord.com/developers/applications: create an application, open "Bot", press
-"Reset Token", and put it in .env as DISCORD_TOKEN=... (see .env.example). Invite the bot with the
-"bot" and "applications.commands" scopes.
+"Reset Token", and put it in .env as DISCORD_TOKEN=... (see .env.example). Then run
+"slatebot invite" for the link that adds the bot to your server.
 To try every command without a token or a network, run: slatebot console"""
 
 
@@ -43,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
     verbs.add_parser("run", help="connect to Discord and serve")
+    verbs.add_parser(
+        "invite",
+        help="print the link that adds the bot to a server, with exactly the permissions it uses",
+        description="Print the link that adds the bot (the application of DISCORD_TOKEN) to a server, with the "
+        "bot and applications.commands scopes and exactly the permissions it uses, each named with its reason.",
+    )
     console = verbs.add_parser("console", help="try every command locally: no token, no network")
     console.add_argument("--database", metavar="URL", help="use this database instead of a temporary sample one")
     console.add_argument("--as", dest="role", choices=("member", "organiser"), default="organiser")
@@ -101,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise
         if verb == "console":
             return _console(settings, args)
+        if verb == "invite":
+            return _invite(token)
         return asyncio.run(_offline(settings, args, verb))
     except UserError as exc:
         print(exc.message, file=sys.stderr)
@@ -113,6 +122,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _invite(token: str) -> int:
+    """Print the invite link of the token's application, or say how to get a token."""
+    if not token:
+        print(HOW_TO_CONNECT.replace("slatebot run needs", "slatebot invite needs", 1), file=sys.stderr)
+        return 2
+    client_id = application_id(token)
+    if client_id is None:
+        print(
+            "slatebot: DISCORD_TOKEN does not look like a bot token (it carries no application id); copy it again "
+            "from the developer portal's Bot page.",
+            file=sys.stderr,
+        )
+        return 2
+    print(invite_text(client_id))
+    return 0
 
 
 async def _run(settings: Settings) -> int:

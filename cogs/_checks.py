@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.domain.models import GuildConfig
+from bot.invite import NEEDS
 from cogs._common import services
 
 REFUSAL = (
@@ -59,16 +60,7 @@ def channel_problems(bot: discord.Client, config: GuildConfig) -> list[str]:
             problems.append("The reminder channel no longer exists or the bot cannot see it.")
         elif me is not None:
             perms = channel.permissions_for(me)
-            missing = [
-                label
-                for label, ok in (
-                    ("View Channel", perms.view_channel),
-                    ("Send Messages", perms.send_messages),
-                    ("Embed Links", perms.embed_links),
-                    ("Read Message History", perms.read_message_history),
-                )
-                if not ok
-            ]
+            missing = [need.label for need in NEEDS if need.in_channel and not getattr(perms, need.attribute)]
             if missing:
                 problems.append(f"In <#{channel.id}> the bot lacks: {', '.join(missing)}.")
     if me is not None and not me.guild_permissions.manage_events:
