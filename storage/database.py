@@ -243,6 +243,15 @@ class Database:
         row = await self.fetch_one(sql, params)
         return None if row is None else row[0]
 
+    async def commits_by_others(self) -> int:
+        """
+        A number that changes whenever another connection commits to this file (``PRAGMA data_version``).
+
+        This connection's own commits leave it alone, so a running bot polls it cheaply to notice that
+        ``slatebot import`` (or another process) changed the database under it.
+        """
+        return int(await self.fetch_value("PRAGMA data_version"))
+
     def backup_path(self, target: Path | str, *, overwrite: bool = False, now: datetime | None = None) -> Path:
         """
         The file a backup to ``target`` writes, or :class:`BackupRefused` saying why it must not be written.

@@ -51,6 +51,9 @@ RETRY_DELAYS = (30.0, 120.0, 600.0)
 LATE_AFTER = timedelta(minutes=1)
 #: Requests a subscriber DM costs: opening the DM channel, then the message.
 DM_COST = 2
+#: Seconds between looks at whether another process committed: well inside the 5 s in which every process must
+#: re-plan after any commit, and one cheap PRAGMA a second costs nothing measurable.
+FOLLOW_EVERY = 1.0
 
 
 class ReminderScheduler:
@@ -64,6 +67,7 @@ class ReminderScheduler:
         *,
         per_second: float = DEFAULT_PER_SECOND,
         in_flight: int = DEFAULT_IN_FLIGHT,
+        follow_every: float = FOLLOW_EVERY,
     ) -> None:
         self.reminders = reminders
         self.poster = poster
@@ -77,6 +81,8 @@ class ReminderScheduler:
         self._tasks: set[asyncio.Task[None]] = set()
         #: Reminders waiting to be tried again after a passing failure: how many tries failed, and when the next is.
         self._retries: dict[str, tuple[int, datetime]] = {}
+        self._follow_every = follow_every
+        self._follower: asyncio.Task[None] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------------------
 
@@ -94,12 +100,15 @@ class ReminderScheduler:
         self._scheduler.start(paused=True)
         jobs.install(self.run)
         started = time.perf_counter()
+        # Read before the rebuild, so that a commit made by another process during it is seen afterwards.
+        seen = await self.reminders.commits_by_others()
         try:
             everything = await self.reminders.triage_all()
             for guild_id, triaged in everything.items():
                 await self._apply(guild_id, triaged, catch_up=True)
         finally:
             self._scheduler.resume()
+        self._follower = asyncio.create_task(self._follow_other_writers(seen), name="reminders: follow other writers")
         log.info(
             "Reminder schedule rebuilt: %d pending for %d guild(s) in %.2f s",
             len(self._planned),
@@ -110,6 +119,11 @@ class ReminderScheduler:
     async def stop(self) -> None:
         """Stop APScheduler and wait for reminders being posted right now; those still waiting stay pending."""
         jobs.install(None)
+        if self._follower is not None:
+            self._follower.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._follower
+            self._follower = None
         self.pacer.close()
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
@@ -118,6 +132,26 @@ class ReminderScheduler:
         await asyncio.sleep(0)
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _follow_other_writers(self, seen: int) -> None:
+        """
+        Rebuild every guild's jobs whenever another process commits (``slatebot import`` while the bot runs).
+
+        This process's own changes arrive through the change feed; SQLite's data_version tells of the others'.
+        A failed look (the file busy, say) is logged and tried again at the next tick.
+        """
+        while True:
+            await asyncio.sleep(self._follow_every)
+            try:
+                now = await self.reminders.commits_by_others()
+                if now != seen:
+                    seen = now
+                    log.info("Another process changed the database: rebuilding the reminder schedule")
+                    await self.resync_all()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("Could not follow the database's changes; trying again")
 
     async def on_change(self, change: TimetableChanged) -> None:
         """A :class:`~bot.services.changes.ChangeFeed` listener: rebuild the guild's jobs."""
@@ -136,8 +170,20 @@ class ReminderScheduler:
         """
         await self._apply(guild_id, await self.reminders.triage(guild_id), catch_up=catch_up)
 
+    async def resync_all(self) -> None:
+        """
+        Rebuild every guild's jobs from the database, as :meth:`resync` does for one (after another writer).
+
+        Guilds that had jobs and now have none in the database lose them.
+        """
+        everything = await self.reminders.triage_all()
+        for guild_id in sorted(set(self._by_guild) | set(everything)):
+            await self._apply(guild_id, everything.get(guild_id, Triage((), (), ())), catch_up=False)
+
     async def _apply(self, guild_id: int, triaged: Triage, *, catch_up: bool) -> None:
-        for job_id in list(self._by_guild.get(guild_id, ())):
+        # A reminder already planned whose time has just come is about to fire: a rebuild must not count it missed.
+        planned_before = set(self._by_guild.get(guild_id, ()))
+        for job_id in planned_before:
             self._unschedule(job_id)
         for occurrence in triaged.expired:
             log.info("Skipping reminder %s: its date passed while it was pending", occurrence.job_id)
@@ -150,7 +196,9 @@ class ReminderScheduler:
         for occurrence in late:
             if occurrence.job_id in self._retries:
                 self._schedule(occurrence, self._retries[occurrence.job_id][1])
-        late = [o for o in late if o.job_id not in self._retries]
+            elif occurrence.job_id in planned_before:
+                self._schedule(occurrence, self.clock.now())
+        late = [o for o in late if o.job_id not in self._retries and o.job_id not in planned_before]
         catching_up = _latest_per_date(late) if catch_up else []
         for occurrence in catching_up:
             self._schedule(occurrence, self.clock.now())

@@ -47,6 +47,10 @@ class ReminderService(Service):
         seats = await self.repos.results.seat_counts(guild_id)
         return finished_elections(elections, seats, self.clock.now())
 
+    async def commits_by_others(self) -> int:
+        """Changes whenever another process (``slatebot import``, a second bot) commits to the database."""
+        return await self.db.commits_by_others()
+
     async def triage(self, guild_id: int) -> Triage:
         """The guild's unsent reminders: to come, late (post once now), expired (skip)."""
         occurrences = await self.occurrences(guild_id)

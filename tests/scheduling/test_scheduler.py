@@ -110,3 +110,18 @@ async def test_waiting_in_a_long_queue_does_not_make_a_post_late(services: Servi
     clock.advance(timedelta(minutes=2))
     await asyncio.gather(*runs)
     assert [late for _, late in poster.posts] == [False, False]
+
+
+async def test_a_rebuild_as_a_planned_reminder_falls_due_posts_it_rather_than_skipping_it(
+    services: Services, clock: FakeClock
+) -> None:
+    """A resync in the instant between a reminder's time and its job firing keeps it: it is posted, not skipped."""
+    poster = RecordingPoster()
+    scheduler, due = await two_due_together(services, clock, poster)  # the clock is at their time; not yet run
+    await scheduler.resync_all()
+    assert set(due) <= set(scheduler.pending_job_ids(GUILD))
+    for job in due:
+        assert await services.repos.ledger.get(GUILD, job) is None, f"{job} recorded as missed"
+    ran = await scheduler.run_due()
+    assert set(due) <= set(ran)
+    assert sorted(job for job, _ in poster.posts) == sorted(due)
