@@ -7,6 +7,7 @@ import aiosqlite
 
 from bot.domain.enums import ElectorateType, MilestoneKind, Nation
 from bot.domain.models import AuditEntry, Candidate, GuildConfig, Milestone, PlatformPoint, Result, Seat, Slate
+from bot.domain.reminders import SeatCount
 
 
 def to_unix(instant: datetime) -> int:
@@ -117,4 +118,15 @@ def audit_entry(row: aiosqlite.Row) -> AuditEntry:
         before=from_json(row["before"]),
         after=from_json(row["after"]),
         at=from_unix(row["at"]),
+    )
+
+
+def seat_count(row: aiosqlite.Row) -> SeatCount:
+    """A seat-counts row (a seat's places, candidates, recorded and elected results) as a record."""
+    return SeatCount(
+        election_id=row["election_id"],
+        places=row["places"],
+        candidates=row["candidates"],
+        recorded=row["recorded"],
+        elected=row["elected"],
     )

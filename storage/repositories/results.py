@@ -25,7 +25,7 @@ WHERE results.guild_id = excluded.guild_id
 """
 _CLEAR = "DELETE FROM results WHERE guild_id = ? AND candidate_id = ?"
 # How far each seat's result is recorded: candidates standing, with votes in, marked elected.
-_ALL_SEAT_COUNTS = """
+_SEAT_COUNTS_WHERE = """
 SELECT s.guild_id, s.election_id, s.places, COUNT(c.id) AS candidates, COUNT(r.candidate_id) AS recorded,
        COALESCE(SUM(CASE WHEN r.elected = 1 THEN 1 ELSE 0 END), 0) AS elected
 FROM seats AS s
@@ -35,7 +35,9 @@ LEFT JOIN results AS r ON r.candidate_id = c.id AND r.guild_id = s.guild_id
 GROUP BY s.id, s.guild_id, s.election_id, s.places
 ORDER BY s.id
 """
-_SEAT_COUNTS = _ALL_SEAT_COUNTS.format(where="WHERE s.guild_id = ?")
+#: Both built once from one statement: every guild's seats (the start-up), or one guild's.
+_ALL_SEAT_COUNTS = _SEAT_COUNTS_WHERE.format(where="")
+_SEAT_COUNTS = _SEAT_COUNTS_WHERE.format(where="WHERE s.guild_id = ?")
 
 
 class ResultRepository:
@@ -72,27 +74,16 @@ class ResultRepository:
 
     async def seat_counts(self, guild_id: int) -> list[SeatCount]:
         """How far each of the guild's seats has its result recorded (what stops an election's reminders)."""
-        return [_seat_count(r) for r in await self._db.fetch_all(_SEAT_COUNTS, (guild_id,))]
+        return [_rows.seat_count(r) for r in await self._db.fetch_all(_SEAT_COUNTS, (guild_id,))]
 
     async def seat_counts_by_guild(self) -> dict[int, list[SeatCount]]:
         """:meth:`seat_counts` for every guild at once, by guild id (the scheduler's start-up reads them in one go)."""
-        return _by_guild(await self._db.fetch_all(_ALL_SEAT_COUNTS.format(where="")))
-
-
-def _seat_count(row: aiosqlite.Row) -> SeatCount:
-    """A ``_SEAT_COUNTS`` row as a record."""
-    return SeatCount(
-        election_id=row["election_id"],
-        places=row["places"],
-        candidates=row["candidates"],
-        recorded=row["recorded"],
-        elected=row["elected"],
-    )
+        return _by_guild(await self._db.fetch_all(_ALL_SEAT_COUNTS))
 
 
 def _by_guild(rows: Iterable[aiosqlite.Row]) -> dict[int, list[SeatCount]]:
     """Seat count rows grouped by their guild."""
     grouped: dict[int, list[SeatCount]] = {}
     for row in rows:
-        grouped.setdefault(row["guild_id"], []).append(_seat_count(row))
+        grouped.setdefault(row["guild_id"], []).append(_rows.seat_count(row))
     return grouped
