@@ -127,7 +127,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _invite(token: str) -> int:
     """Print the invite link of the token's application, or say how to get a token."""
     if not token:
-        print(HOW_TO_CONNECT.replace("slatebot run needs", "slatebot invite needs", 1), file=sys.stderr)
+        print(
+            "slatebot invite needs the bot's token, and DISCORD_TOKEN is not set: it reads the application's id "
+            'from it.\nGet one at https://discord.com/developers/applications (open "Bot", press "Reset Token") '
+            "and put it in .env as DISCORD_TOKEN=... (see .env.example).",
+            file=sys.stderr,
+        )
         return 2
     client_id = application_id(token)
     if client_id is None:

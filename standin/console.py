@@ -37,7 +37,7 @@ from bot.clock import SystemClock
 from bot.settings import Settings
 from standin.interactions import InteractionFailed, Reply
 from standin.server import StandIn
-from standin.spec import body_checks_installed
+from standin.spec import body_checks_installed, default_spec_path
 
 log = logging.getLogger(__name__)
 
@@ -670,7 +670,9 @@ def run_console(settings: Settings, *, database_url: str | None = None, role: st
         logging.getLogger(name).setLevel(logging.ERROR)
     if settings.log_level != "DEBUG":
         logging.getLogger().setLevel(logging.WARNING)
-    if not body_checks_installed():
+    spec = default_spec_path()
+    if spec is not None and spec.exists() and not body_checks_installed():
+        # Only worth a word when the spec is here and could be used: a new user has neither, and needs neither.
         # The stand-in's own warning is silenced above with the rest of its chatter; this one line is not.
         print("Request bodies are not checked against Discord's spec: jsonschema is not installed.", file=sys.stderr)
     try:
