@@ -23,8 +23,14 @@ def intents() -> discord.Intents:
     return wanted
 
 
-class SlateBot(commands.Bot):
-    """Slatebot: the Discord client with its settings and services injected."""
+class SlateBot(commands.AutoShardedBot):
+    """
+    Slatebot: the Discord client with its settings and services injected.
+
+    Always discord.py's sharded client: with no ``SHARD_COUNT`` it runs as many shards as Discord recommends, all in
+    this process; with ``SHARD_COUNT`` (and ``SHARD_IDS``) it runs the given shards, and answers and reminds only
+    their guilds, other processes running the rest.
+    """
 
     def __init__(
         self,
@@ -34,6 +40,10 @@ class SlateBot(commands.Bot):
         extensions: Sequence[str] = EXTENSIONS,
         **options: Any,  # noqa: ANN401 - passed through to discord.Client (e.g. guild_ready_timeout in tests)
     ) -> None:
+        shards = settings.shards
+        if shards.count is not None:
+            options.setdefault("shard_count", shards.count)
+            options.setdefault("shard_ids", list(shards.running))
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -46,8 +56,13 @@ class SlateBot(commands.Bot):
         self.services = services
         self._extensions = tuple(extensions)
 
+    def owns(self, guild_id: int) -> bool:
+        """Whether this process runs the guild's shard (so answers it and posts its reminders and notices)."""
+        return self.settings.shards.owns(guild_id)
+
     async def setup_hook(self) -> None:
         """Load the cogs and sync the commands (only when they changed since the last sync)."""
+        log.info("Starting as %s", self.settings.shards.describe())
         for extension in self._extensions:
             await self.load_extension(extension)
         await self.sync_commands()

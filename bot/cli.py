@@ -1,5 +1,5 @@
 """
-The ``slatebot`` command line: ``run``, ``console``, ``invite``, ``import``, ``export``, ``db migrate``, ``db backup``.
+The ``slatebot`` command line: ``run``, ``console``, ``invite``, ``import``, ``export``, ``db migrate|backup|copy``.
 
 Exit codes: 0 done; 1 the work was refused or failed (a bad import file, a database error); 2 the command or a
 setting is wrong (no token for ``run``, a bad ``DATABASE_URL``), with one line saying how to fix it.
@@ -14,13 +14,24 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.domain.text import counted
 from bot.errors import UserError
 from bot.invite import application_id, invite_text
 from bot.log import setup_logging
 from bot.services.container import Services
-from bot.settings import Settings, SettingsError, load_settings
-from storage.database import BackupRefused, Database, DatabaseMissing
+from bot.settings import (
+    POSTGRES_PREFIXES,
+    Settings,
+    SettingsError,
+    check_database_url,
+    database_path,
+    load_settings,
+    redacted_url,
+)
+from storage.copy import CopyRefused, copy_database
+from storage.database import BackupRefused, Database, DatabaseMissing, DatabaseUnreachable
 from storage.migrate import MigrationError
+from storage.sqlite import SqliteDatabase
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="With no verb: 'run' when DISCORD_TOKEN is set, else 'console'.",
     )
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
-    verbs.add_parser("run", help="connect to Discord and serve")
+    run = verbs.add_parser(
+        "run",
+        help="connect to Discord and serve",
+        description="Connect to Discord and serve. Several processes may share one PostgreSQL database, each "
+        "running some of the bot's shards: a guild belongs to shard (guild_id >> 22) %% SHARD_COUNT.",
+    )
+    run.add_argument("--shard-count", type=int, metavar="N", help="shards the bot runs as, in all its processes")
+    run.add_argument("--shard-ids", metavar="0,1", help="the shards this process runs (default: all of them)")
     verbs.add_parser(
         "invite",
         help="print the link that adds the bot to a server, with exactly the permissions it uses",
@@ -76,14 +94,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("path", metavar="PATH", help="a new file, or a folder to put a dated copy in")
     backup.add_argument("--force", action="store_true", help="replace PATH if it is an existing file")
+    copy = db_verbs.add_parser(
+        "copy",
+        help="copy everything into another, empty database (SQLite to PostgreSQL, say)",
+        description="Copy every guild's data, the reminder ledger and the audit log from DATABASE_URL into the "
+        "empty database at TARGET_URL, in one transaction. A target holding any data is refused and left as it was.",
+    )
+    copy.add_argument(
+        "target", metavar="TARGET_URL", help="postgresql://user:password@host:port/dbname or sqlite:///file.db"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
+    overrides: dict[str, object] = {}
+    if getattr(args, "shard_count", None) is not None:
+        overrides["shard_count"] = args.shard_count
+    if getattr(args, "shard_ids", None) is not None:
+        overrides["shard_ids"] = args.shard_ids
     try:
-        settings = load_settings()
+        settings = load_settings(**overrides)
     except SettingsError as exc:
         print(f"slatebot: {exc}", file=sys.stderr)
         return 2
@@ -117,8 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MigrationError as exc:
         print(f"slatebot: {exc}", file=sys.stderr)
         return 1
-    except sqlite3.Error as exc:
-        print(f"slatebot: cannot use the database at {settings.database_path}: {exc}", file=sys.stderr)
+    except (sqlite3.Error, DatabaseUnreachable) as exc:
+        print(f"slatebot: cannot use the database at {settings.database_where}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -154,7 +186,7 @@ async def _run(settings: Settings) -> int:
     if settings.discord_api_base:
         point_discord_at(settings.discord_api_base)
     token = settings.discord_token.get_secret_value() if settings.discord_token else ""
-    async with await Database.open(settings.database_path) as db:
+    async with await Database.open(settings.database_target) as db:
         services = Services.build(db, default_timezone=settings.default_timezone)
         async with SlateBot(settings, services) as bot:
             await bot.start(token)
@@ -174,20 +206,29 @@ def _reads_only(args: argparse.Namespace, verb: str) -> bool:
     """Whether the verb only reads the database, so must not create it: export, db backup, import --dry-run."""
     if verb == "import":
         return bool(args.dry_run)
-    return verb == "export" or (verb == "db" and args.db_verb == "backup")
+    return verb == "export" or (verb == "db" and args.db_verb in {"backup", "copy"})
 
 
 async def _offline(settings: Settings, args: argparse.Namespace, verb: str) -> int:
-    """The verbs that work on the database alone: import, export, db migrate, db backup."""
+    """The verbs that work on the database alone: import, export, db migrate, db backup, db copy."""
     backing_up = verb == "db" and args.db_verb == "backup"
+    if backing_up and settings.is_postgres:
+        print(
+            "slatebot: db backup copies a SQLite file; back up PostgreSQL with its own tools (pg_dump), "
+            "or copy it into a SQLite file with 'slatebot db copy sqlite:///backup.db'.",
+            file=sys.stderr,
+        )
+        return 2
     try:
         # A backup copies the file as it is: migrating first would lose the state from before an upgrade.
-        opened = await Database.open(settings.database_path, migrate=not backing_up, create=not _reads_only(args, verb))
+        opened = await Database.open(
+            settings.database_target, migrate=not backing_up, create=not _reads_only(args, verb)
+        )
     except DatabaseMissing:
         print(
-            f"slatebot: the database {settings.database_path} does not exist (DATABASE_URL={settings.database_url}); "
-            "nothing was created. Fix DATABASE_URL in the environment or .env, or run 'slatebot db migrate' to "
-            "create an empty one.",
+            f"slatebot: the database {settings.database_where} does not exist "
+            f"(DATABASE_URL={redacted_url(settings.database_url)}); nothing was created. Fix DATABASE_URL in the "
+            "environment or .env, or run 'slatebot db migrate' to create an empty one.",
             file=sys.stderr,
         )
         return 2
@@ -198,7 +239,7 @@ async def _offline(settings: Settings, args: argparse.Namespace, verb: str) -> i
         if verb == "export":
             if not await services.transfer.has_data(args.guild):
                 print(
-                    f"Nothing to export: guild {args.guild} has no data in {settings.database_path}.", file=sys.stderr
+                    f"Nothing to export: guild {args.guild} has no data in {settings.database_where}.", file=sys.stderr
                 )
                 return 1
             text = await services.transfer.export(args.guild, args.format, args.election)
@@ -209,13 +250,40 @@ async def _offline(settings: Settings, args: argparse.Namespace, verb: str) -> i
                 sys.stdout.write(text)
             return 0
         if args.db_verb == "migrate":
-            version = await db.fetch_value("PRAGMA user_version")
-            print(f"The database {settings.database_path} is at schema version {version}.")
+            version = await db.schema_version()
+            print(f"The database {settings.database_where} is at schema version {version}.")
             return 0
+        if args.db_verb == "copy":
+            return await _copy(db, settings, args.target)
+        assert isinstance(db, SqliteDatabase)  # noqa: S101 - refused above for PostgreSQL
         return await _backup(db, settings, args)
 
 
-async def _backup(db: Database, settings: Settings, args: argparse.Namespace) -> int:
+async def _copy(source: Database, settings: Settings, target_url: str) -> int:
+    """Copy into the empty database at ``target_url``; a filled target (or a bad URL) exits 2, unchanged."""
+    try:
+        check_database_url(target_url)
+    except ValueError as exc:
+        print(f"slatebot: TARGET_URL {exc}.", file=sys.stderr)
+        return 2
+    target_where = redacted_url(target_url)
+    if target_url == settings.database_url:
+        print("slatebot: TARGET_URL is DATABASE_URL itself; copy into another, empty database.", file=sys.stderr)
+        return 2
+    target_path = target_url if target_url.startswith(POSTGRES_PREFIXES) else database_path(target_url)
+    async with await Database.open(target_path) as target:
+        try:
+            report = await copy_database(source, target)
+        except CopyRefused as exc:
+            print(f"slatebot: {exc}.", file=sys.stderr)
+            return 2
+    for table, count in report.rows:
+        print(f"  {table}: {counted(count, 'row')}")
+    print(f"Copied {counted(report.total, 'row')} from {settings.database_where} to {target_where}.")
+    return 0
+
+
+async def _backup(db: SqliteDatabase, settings: Settings, args: argparse.Namespace) -> int:
     """Write the backup; a refused target (the database itself, an existing file without --force) exits 2."""
     raw: str = args.path
     target = Path(raw)
@@ -227,7 +295,7 @@ async def _backup(db: Database, settings: Settings, args: argparse.Namespace) ->
     except BackupRefused as exc:
         print(f"slatebot: {exc}", file=sys.stderr)
         return 2
-    print(f"Backed up {settings.database_path} to {written}")
+    print(f"Backed up {settings.database_where} to {written}")
     return 0
 
 

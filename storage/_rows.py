@@ -3,11 +3,10 @@
 import json
 from datetime import UTC, datetime
 
-import aiosqlite
-
 from bot.domain.enums import ElectorateType, MilestoneKind, Nation
 from bot.domain.models import AuditEntry, Candidate, GuildConfig, Milestone, PlatformPoint, Result, Seat, Slate
 from bot.domain.reminders import SeatCount
+from storage.database import Row
 
 
 def to_unix(instant: datetime) -> int:
@@ -36,7 +35,7 @@ def from_json(text: str | None) -> dict[str, object] | None:
     return value if isinstance(value, dict) else {"value": value}
 
 
-def guild_config(row: aiosqlite.Row) -> GuildConfig:
+def guild_config(row: Row) -> GuildConfig:
     """A ``guilds`` row (joined with its slate's name as ``slate``)."""
     return GuildConfig(
         guild_id=row["guild_id"],
@@ -52,12 +51,12 @@ def guild_config(row: aiosqlite.Row) -> GuildConfig:
     )
 
 
-def milestone(row: aiosqlite.Row) -> Milestone:
+def milestone(row: Row) -> Milestone:
     """A ``milestones`` row."""
     return Milestone(kind=MilestoneKind(row["kind"]), at=from_unix(row["at"]))
 
 
-def seat(row: aiosqlite.Row) -> Seat:
+def seat(row: Row) -> Seat:
     """A ``seats`` row."""
     return Seat(
         id=row["id"],
@@ -70,19 +69,19 @@ def seat(row: aiosqlite.Row) -> Seat:
     )
 
 
-def slate(row: aiosqlite.Row) -> Slate:
+def slate(row: Row) -> Slate:
     """A ``slates`` row."""
     return Slate(id=row["id"], guild_id=row["guild_id"], name=row["name"])
 
 
-def platform_point(row: aiosqlite.Row) -> PlatformPoint:
+def platform_point(row: Row) -> PlatformPoint:
     """A ``platform_points`` row."""
     return PlatformPoint(
         id=row["id"], guild_id=row["guild_id"], slate_id=row["slate_id"], position=row["position"], text=row["text"]
     )
 
 
-def candidate(row: aiosqlite.Row) -> Candidate:
+def candidate(row: Row) -> Candidate:
     """A ``candidates`` row joined with its slate's name as ``slate``."""
     return Candidate(
         id=row["id"],
@@ -97,7 +96,7 @@ def candidate(row: aiosqlite.Row) -> Candidate:
     )
 
 
-def result(row: aiosqlite.Row) -> Result:
+def result(row: Row) -> Result:
     """A ``results`` row."""
     elected = row["elected"]
     return Result(
@@ -108,7 +107,7 @@ def result(row: aiosqlite.Row) -> Result:
     )
 
 
-def audit_entry(row: aiosqlite.Row) -> AuditEntry:
+def audit_entry(row: Row) -> AuditEntry:
     """An ``audit_log`` row."""
     return AuditEntry(
         id=row["id"],
@@ -121,7 +120,7 @@ def audit_entry(row: aiosqlite.Row) -> AuditEntry:
     )
 
 
-def seat_count(row: aiosqlite.Row) -> SeatCount:
+def seat_count(row: Row) -> SeatCount:
     """A seat-counts row (a seat's places, candidates, recorded and elected results) as a record."""
     return SeatCount(
         election_id=row["election_id"],

@@ -1,146 +1,93 @@
 """
-One aiosqlite connection with explicit, serialised transactions.
+The one storage interface the repositories use, and which database a ``DATABASE_URL`` opens.
 
-aiosqlite runs every call for a connection on one thread, in order; it does not stop two coroutines from
-interleaving statements of two transactions. :meth:`Database.transaction` holds an ``asyncio.Lock`` around
-``BEGIN IMMEDIATE`` .. ``COMMIT`` so writes that belong together (a change and its audit row) stay together.
-Reads outside a transaction see the last committed state (WAL).
+Two engines stand behind it: SQLite (:mod:`storage.sqlite`, one process, the embedded default) and PostgreSQL
+(:mod:`storage.postgres`, asyncpg, several processes sharing one database). The repositories write their SQL
+once, with ``?`` placeholders and portable statements; what differs between the two (placeholders, row ids,
+locking, the schema's types, noticing other processes' commits) stays in those two modules.
 """
 
-import asyncio
 import contextlib
-import contextvars
 import logging
-import os
-import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from datetime import UTC, datetime
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
-
-import aiosqlite
-
-from bot.errors import StorageUnavailable
-from storage.migrate import apply_migrations
+from typing import Any, ClassVar, Protocol, Self
 
 log = logging.getLogger(__name__)
 
-Params = Sequence[object] | dict[str, object]
-
-_PRAGMAS = (
-    "PRAGMA foreign_keys = ON",
-    "PRAGMA journal_mode = WAL",
-    "PRAGMA synchronous = NORMAL",
-    "PRAGMA busy_timeout = 5000",
-)
+Params = Sequence[object]
 
 
-class _Open:
-    """The transaction the current task is inside; tasks started inside it see it too, but only while it is open."""
+class Row(Protocol):
+    """A result row: read by column name or position, and iterable as values (sqlite3.Row, asyncpg.Record)."""
 
-    def __init__(self, db: "Database") -> None:
-        self.db = db
-        self.open = True
+    def __getitem__(self, key: int | str, /) -> Any: ...  # noqa: ANN401 - a SQL value
 
+    def __iter__(self) -> Iterator[Any]: ...
 
-_inside: contextvars.ContextVar[_Open | None] = contextvars.ContextVar("slatebot_transaction", default=None)
+    def __len__(self) -> int: ...
 
-_WRITE_FAILURES = ("readonly", "read-only", "disk is full", "disk i/o error", "unable to open")
-
-
-def _storage_failure(exc: sqlite3.OperationalError) -> StorageUnavailable | None:
-    """Translate a failed write caused by the disk (read-only, full) into a user-facing error."""
-    text = str(exc).lower()
-    if any(marker in text for marker in _WRITE_FAILURES):
-        return StorageUnavailable(
-            "The bot could not save that change: its database is read-only or the disk is full. "
-            "Nothing was changed; reading still works. Ask whoever runs the bot to check its disk."
-        )
-    return None
-
-
-#: The files SQLite keeps beside a database while it is in use; a backup must never be written over them.
-SIDECARS = ("-wal", "-shm", "-journal")
+    def keys(self) -> Iterable[str]:
+        """The column names."""
+        ...
 
 
 class DatabaseMissing(FileNotFoundError):
-    """The database file does not exist, and the caller asked not to create it."""
+    """The database does not exist, and the caller asked not to create it."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(f"no database at {path}")
-        self.path = path
+    def __init__(self, where: Path | str) -> None:
+        super().__init__(f"no database at {where}")
+        self.path = where
+
+
+class DatabaseUnreachable(ConnectionError):
+    """The database server could not be reached, or refused the connection (PostgreSQL)."""
 
 
 class BackupRefused(ValueError):
     """A backup target that would destroy data: the database itself, its sidecar files, or an existing file."""
 
 
-def _same_file(first: Path, second: Path) -> bool:
-    """Whether two paths name one file: the same resolved path (symlinks, ``..``) or the same inode (hard links)."""
-    if first.resolve() == second.resolve():
-        return True
-    try:
-        return os.path.samefile(first, second)
-    except OSError:
-        return False
+#: What the user sees when a write fails because of the database's disk or server rather than the change.
+STORAGE_FAILURE = (
+    "The bot could not save that change: its database is read-only, its disk is full or its server is "
+    "unreachable. Nothing was changed; ask whoever runs the bot to check its database."
+)
 
 
-class Database:
-    """The bot's SQLite database: one connection, WAL, foreign keys, serialised write transactions."""
+class Database(ABC):
+    """
+    A database the repositories run portable SQL against: transactions, statements, rows.
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self._conn: aiosqlite.Connection | None = None
-        self._lock = asyncio.Lock()
+    ``Database.open(target)`` picks the engine: a ``postgresql://`` URL opens PostgreSQL, anything else (a path,
+    ``sqlite:///...``, ``:memory:``) SQLite.
+    """
+
+    #: ``"sqlite"`` or ``"postgresql"``: for the few callers that must know (backups, the CLI's version line).
+    dialect: ClassVar[str]
 
     @classmethod
-    async def open(cls, path: Path | str, *, migrate: bool = True, create: bool = True) -> Self:
-        """
-        Open and migrate the database at ``path``.
+    async def open(cls, target: Path | str, *, migrate: bool = True, create: bool = True) -> "Database":
+        """Open (and by default migrate) the database ``target`` names; see :func:`open_database`."""
+        return await open_database(target, migrate=migrate, create=create)
 
-        With ``create`` (the default) a missing file and its folder are created; without it a missing file
-        raises :class:`DatabaseMissing` and nothing is created, for commands that only read.
-        """
-        db = cls(path)
-        await db.connect(migrate=migrate, create=create)
-        return db
+    @property
+    @abstractmethod
+    def where(self) -> str:
+        """A human description of the database (a file path, or a URL without its password)."""
 
-    async def connect(self, *, migrate: bool = True, create: bool = True) -> None:
-        """Connect (creating the file unless told not to), apply the PRAGMAs and the pending migrations."""
-        if str(self.path) == ":memory:":
-            conn = await aiosqlite.connect(self.path, isolation_level=None)
-        elif create:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = await aiosqlite.connect(self.path, isolation_level=None)
-        else:
-            if not self.path.exists():
-                raise DatabaseMissing(self.path)
-            # mode=rw: SQLite opens the file for reading and writing but never creates it, even in a race.
-            uri = f"{self.path.absolute().as_uri()}?mode=rw"
-            conn = await aiosqlite.connect(uri, uri=True, isolation_level=None)
-        self._conn = conn
-        try:
-            conn.row_factory = aiosqlite.Row
-            for pragma in _PRAGMAS:
-                await conn.execute(pragma)
-            if migrate:
-                async with self._lock:
-                    await apply_migrations(conn)
-        except BaseException:
-            # Never leave the connection's worker thread running: the process could not exit.
-            await self.close()
-            raise
+    @property
+    @abstractmethod
+    def target(self) -> Path | str:
+        """What :meth:`open` takes to open this database again: the SQLite file's path, or the PostgreSQL URL."""
 
+    @abstractmethod
     async def close(self) -> None:
-        """Close the connection; safe to call twice."""
-        if self._conn is not None:
-            await self._conn.close()
-            self._conn = None
+        """Close every connection; safe to call twice."""
 
     async def __aenter__(self) -> Self:
-        if self._conn is None:
-            await self.connect()
         return self
 
     async def __aexit__(
@@ -148,189 +95,115 @@ class Database:
     ) -> None:
         await self.close()
 
-    @property
-    def connection(self) -> aiosqlite.Connection:
-        """The open connection; raises if the database was closed."""
-        if self._conn is None:
-            msg = "the database is not open"
-            raise RuntimeError(msg)
-        return self._conn
-
-    @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[None]:
+    @abstractmethod
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[None]:
         """
-        Run the block as one ``BEGIN IMMEDIATE`` transaction, committed on success, rolled back on error.
+        Run the block as one write transaction: committed on success, rolled back on error.
 
-        Nested use (in the same task, or a task it started) joins the outer transaction; any other task waits
-        for it to finish, so two transactions never interleave on the one connection.
+        Write transactions never interleave (SQLite: one writer; PostgreSQL: an advisory lock taken first), so
+        a read-then-write inside one sees no other writer's change in between. Nested use joins the outer one.
         """
-        current = _inside.get()
-        if current is not None and current.open and current.db is self:
-            yield
-            return
-        async with self._lock:
-            conn = self.connection
-            try:
-                await conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise (_storage_failure(exc) or exc) from exc
-            marker = _Open(self)
-            token = _inside.set(marker)
-            try:
-                yield
-            except BaseException:
-                await conn.rollback()
-                raise
-            else:
-                try:
-                    await conn.commit()
-                except sqlite3.OperationalError as exc:
-                    await conn.rollback()
-                    raise (_storage_failure(exc) or exc) from exc
-            finally:
-                marker.open = False
-                _inside.reset(token)
 
+    @abstractmethod
+    def after_commit(self, callback: Callable[[], Awaitable[object]]) -> None:
+        """
+        Await ``callback()`` once the current transaction commits, after the block; never on rollback.
+
+        For work that must see the change committed (the change feed reading the outbox). Only inside a
+        transaction; a failing callback is logged, not raised: the change it follows is already committed.
+        """
+
+    @abstractmethod
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return the number of rows it changed."""
-        try:
-            cursor = await self.connection.execute(sql, params)
-        except sqlite3.OperationalError as exc:
-            raise (_storage_failure(exc) or exc) from exc
-        try:
-            return cursor.rowcount
-        finally:
-            await cursor.close()
 
+    @abstractmethod
     async def insert(self, sql: str, params: Params = ()) -> int:
-        """Run an INSERT and return the new row's id."""
-        try:
-            cursor = await self.connection.execute(sql, params)
-        except sqlite3.OperationalError as exc:
-            raise (_storage_failure(exc) or exc) from exc
-        try:
-            row_id = cursor.lastrowid
-        finally:
-            await cursor.close()
-        if row_id is None:  # pragma: no cover - sqlite always sets it for INSERT
-            msg = "INSERT returned no row id"
-            raise RuntimeError(msg)
-        return row_id
+        """Run an INSERT into a table with an ``id`` key and return the new row's id."""
 
+    @abstractmethod
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one statement for many parameter sets."""
-        try:
-            await self.connection.executemany(sql, rows)
-        except sqlite3.OperationalError as exc:
-            raise (_storage_failure(exc) or exc) from exc
 
-    async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        """Return the first row, or ``None`` (for lookups by key and aggregates: the whole result is read)."""
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        """Return every row."""
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        """Return the first row, or ``None`` (for lookups by key and aggregates)."""
         return next(iter(await self.fetch_all(sql, params)), None)
-
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        """
-        Return every row.
-
-        One trip to the connection's worker thread (execute and fetch together) rather than three (execute,
-        fetch, close the cursor): each trip costs a few hundred microseconds of waiting, and the activists'
-        commands make several queries each.
-        """
-        return list(await self.connection.execute_fetchall(sql, params))
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:  # noqa: ANN401 - a single SQL value
         """Return the first column of the first row, or ``None``."""
         row = await self.fetch_one(sql, params)
         return None if row is None else row[0]
 
-    async def commits_by_others(self) -> int:
-        """
-        A number that changes whenever another connection commits to this file (``PRAGMA data_version``).
+    @abstractmethod
+    async def schema_version(self) -> int:
+        """The number of the last migration applied."""
 
-        This connection's own commits leave it alone, so a running bot polls it cheaply to notice that
-        ``slatebot import`` (or another process) changed the database under it.
-        """
-        return int(await self.fetch_value("PRAGMA data_version"))
+    @abstractmethod
+    async def tables(self) -> list[str]:
+        """The names of the bot's tables (not the migration bookkeeping), sorted."""
 
-    def backup_path(self, target: Path | str, *, overwrite: bool = False, now: datetime | None = None) -> Path:
+    @abstractmethod
+    async def notify_change(self) -> None:
         """
-        The file a backup to ``target`` writes, or :class:`BackupRefused` saying why it must not be written.
+        Inside a transaction that wrote to the outbox: wake the other processes when it commits.
 
-        An existing folder gets a new dated copy inside it (``slatebot-20250501-120000.db``, then ``-2``...).
-        Refused: the database itself by any path (relative, ``..``, symlink, hard link), its ``-wal``, ``-shm``
-        or ``-journal`` file, and an existing file unless ``overwrite``.
+        Nothing to do on SQLite, whose ``data_version`` moves by itself; PostgreSQL sends a ``NOTIFY``.
         """
-        target = Path(target)
-        if target.is_dir():
-            stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
-            base = f"{self.path.stem}-{stamp}"
-            target = target / f"{base}{self.path.suffix}"
-            tries = 1
-            while target.exists() or target.is_symlink():
-                tries += 1
-                target = target.with_name(f"{base}-{tries}{self.path.suffix}")
-        if _same_file(target, self.path):
-            msg = f"{target} is the database itself; back it up to another file or a folder."
-            raise BackupRefused(msg)
-        for sidecar in SIDECARS:
-            if _same_file(target, self.path.with_name(self.path.name + sidecar)):
-                msg = f"{target} is the database's {sidecar} file; back it up to another file or a folder."
-                raise BackupRefused(msg)
-        partial = target.with_name(target.name + ".partial")
-        if any(_same_file(partial, self.path.with_name(self.path.name + s)) for s in ("", *SIDECARS)):
-            msg = f"{target} would be written through {partial}, which is the database's; choose another path."
-            raise BackupRefused(msg)
-        if (target.exists() or target.is_symlink()) and not overwrite:
-            raise BackupRefused(_exists(target))
-        return target
 
-    async def backup(self, target: Path | str, *, overwrite: bool = False) -> Path:
-        """
-        Write an online, consistent copy of the database to ``target`` and return the file written.
+    @abstractmethod
+    async def reset_identities(self) -> None:
+        """After rows were inserted with their ids (``db copy``), make new rows' ids follow them."""
 
-        ``target`` is checked by :meth:`backup_path` first (a folder gets a dated copy inside it; the database,
-        its sidecars and, unless ``overwrite``, an existing file are refused). Uses SQLite's backup API, which
-        copies a snapshot page by page while other writers wait only briefly; the copy is written to a temporary
-        file first and renamed, so a half-written backup never exists.
+    @abstractmethod
+    async def wait_for_commits(self, timeout: float) -> bool:
         """
-        target = self.backup_path(target, overwrite=overwrite)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
-        partial.unlink(missing_ok=True)
-        try:
-            async with self._lock:
-                dest = await aiosqlite.connect(partial)
-                try:
-                    await self.connection.backup(dest)
-                finally:
-                    await dest.close()
-            if overwrite:
-                partial.replace(target)
-            else:
-                _link_new(partial, target)
-        finally:
-            partial.unlink(missing_ok=True)
-        log.info("Backed up the database to %s", target)
-        return target
+        Wait up to ``timeout`` seconds for a sign that another connection may have committed; ``True`` if one came.
+
+        SQLite looks at ``PRAGMA data_version`` (which moves when another connection commits); PostgreSQL waits
+        for a ``NOTIFY`` from a committing process. ``False`` only means "no sign": callers still look anyway
+        now and then, so a lost notification delays a change but never loses it.
+        """
 
     async def dump(self) -> list[str]:
-        """Return the SQL text of the whole database (``iterdump``), for comparing states in tests."""
-        return [line async for line in self.connection.iterdump()]
+        """Every row of every table as text, in a stable order: for comparing two states (tests, ``db copy``)."""
+        lines: list[str] = []
+        for table in await self.tables():
+            rows = await self.fetch_all(f"SELECT * FROM {table} ORDER BY 1, 2")  # noqa: S608 - our own table names
+            lines.extend(f"{table}: {tuple(row)!r}" for row in rows)
+        return lines
 
 
-def _link_new(source: Path, target: Path) -> None:
-    """Give ``source`` the name ``target`` only if nothing has that name yet (never overwrites, even in a race)."""
-    try:
-        os.link(source, target)
-    except FileExistsError:
-        raise BackupRefused(_exists(target)) from None
-    except OSError:
-        # A file system without hard links: check, then rename (a narrow race, but still never a known overwrite).
-        if target.exists() or target.is_symlink():
-            raise BackupRefused(_exists(target)) from None
-        source.replace(target)
+async def run_after_commit(callbacks: Iterable[Callable[[], Awaitable[object]]]) -> None:
+    """Await each after-commit callback in order, logging (not raising) a failure."""
+    for callback in callbacks:
+        try:
+            await callback()
+        except Exception:
+            log.exception("Work after a commit failed (the change itself is saved)")
 
 
-def _exists(target: Path) -> str:
-    """The refusal for a backup target that already exists."""
-    return f"{target} already exists and was left as it was; choose a new path, or add --force to replace it."
+def is_postgres_url(target: Path | str) -> bool:
+    """Whether ``target`` names a PostgreSQL database (``postgresql://`` or ``postgres://``)."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+async def open_database(target: Path | str, *, migrate: bool = True, create: bool = True) -> Database:
+    """
+    Open the database ``target`` names, applying pending migrations unless ``migrate`` is false.
+
+    ``postgresql://user:password@host:port/name`` opens PostgreSQL; ``sqlite:///path.db``, a plain path or
+    ``:memory:`` opens SQLite. Without ``create``, a database that does not exist raises :class:`DatabaseMissing`
+    and nothing is created (for commands that only read).
+    """
+    if is_postgres_url(target):
+        from storage.postgres import PostgresDatabase
+
+        return await PostgresDatabase.open(str(target), migrate=migrate, create=create)
+    from storage.sqlite import SqliteDatabase
+
+    path = str(target).removeprefix("sqlite:///") if isinstance(target, str) else target
+    return await SqliteDatabase.open(path, migrate=migrate, create=create)

@@ -1,9 +1,10 @@
 """
-Numbered, append-only SQL migrations applied above ``PRAGMA user_version``.
+Numbered, append-only SQL migrations: one history, written once for each engine.
 
-Files are ``storage/migrations/NNNN_reason.sql``; each opens with a ``-- Reason:`` line, runs in its own
-transaction, and sets ``user_version`` to its number in that same transaction. An applied file is never
-edited: a change to the schema is a new file.
+Files are ``storage/migrations/<dialect>/NNNN_reason.sql`` (``sqlite`` and ``postgresql``, the same numbers and
+names in both; a test holds them together). Each opens with a ``-- Reason:`` line and runs in its own
+transaction, which also records its number: SQLite in ``PRAGMA user_version``, PostgreSQL in a
+``schema_migrations`` table. An applied file is never edited: a change to the schema is a new file.
 """
 
 import logging
@@ -32,10 +33,13 @@ class MigrationError(Exception):
     """The migrations folder is inconsistent (a gap, a duplicate, no reason) or the database is newer."""
 
 
-def load_migrations() -> list[Migration]:
-    """Read the migration files in order, refusing gaps, duplicates and files without a reason."""
+DIALECTS = ("sqlite", "postgresql")
+
+
+def load_migrations(dialect: str = "sqlite") -> list[Migration]:
+    """Read one engine's migration files in order, refusing gaps, duplicates and files without a reason."""
     found: list[Migration] = []
-    folder = resources.files("storage") / "migrations"
+    folder = resources.files("storage") / "migrations" / dialect
     for entry in folder.iterdir():
         match = _NAME.match(entry.name)
         if not match:
@@ -53,7 +57,7 @@ def load_migrations() -> list[Migration]:
     return found
 
 
-async def current_version(conn: aiosqlite.Connection) -> int:
+async def sqlite_version(conn: aiosqlite.Connection) -> int:
     """The schema version recorded in the file."""
     async with conn.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
@@ -62,11 +66,9 @@ async def current_version(conn: aiosqlite.Connection) -> int:
 
 async def apply_migrations(conn: aiosqlite.Connection) -> list[int]:
     """Apply every migration above the file's ``user_version``; return the versions applied."""
-    migrations = load_migrations()
-    version = await current_version(conn)
-    if migrations and version > migrations[-1].version:
-        msg = f"the database is at schema version {version}, newer than this bot knows ({migrations[-1].version})"
-        raise MigrationError(msg)
+    migrations = load_migrations("sqlite")
+    version = await sqlite_version(conn)
+    check_not_newer(version, migrations)
     applied: list[int] = []
     for migration in migrations:
         if migration.version <= version:
@@ -84,6 +86,13 @@ async def apply_migrations(conn: aiosqlite.Connection) -> list[int]:
         await conn.commit()
         applied.append(migration.version)
     return applied
+
+
+def check_not_newer(version: int, migrations: list[Migration]) -> None:
+    """Refuse a database migrated by a newer bot: this one would misread it."""
+    if migrations and version > migrations[-1].version:
+        msg = f"the database is at schema version {version}, newer than this bot knows ({migrations[-1].version})"
+        raise MigrationError(msg)
 
 
 def _statements(sql: str) -> list[str]:

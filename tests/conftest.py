@@ -1,4 +1,10 @@
-"""Fixtures on real storage: a migrated SQLite file in ``tmp_path``, the real services, and a fake clock."""
+"""
+Fixtures on real storage, the real services, and a fake clock.
+
+``db`` is a freshly migrated database on each engine in turn: a SQLite file in ``tmp_path``, and a new database on a
+throwaway PostgreSQL server (:mod:`tests.postgres_fixtures`; skipped where PostgreSQL is not installed). So every
+storage and service test runs on both.
+"""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -9,11 +15,38 @@ from bot.services.container import Services
 from storage.database import Database
 from tests.fakes import GUILD, NEC_2025, ORGANISER, FakeClock
 
+pytest_plugins = ["tests.postgres_fixtures"]
+
+#: The engines every storage, service and end-to-end test runs on.
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The engine under test: ``sqlite`` or ``postgresql``."""
+    return str(request.param)
+
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    """A freshly migrated database file, closed after the test."""
-    database = await Database.open(tmp_path / "slatebot.db")
+async def database_target(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Path | str]:
+    """What ``Database.open`` takes for a new, migrated database on ``backend``: a file path or a URL."""
+    if backend == "sqlite":
+        yield tmp_path / "slatebot.db"
+        return
+    from tests.postgres_fixtures import drop_test_database, fresh_database_url  # noqa: PLC0415 - a plugin
+
+    base = request.getfixturevalue("postgres_base_url")
+    url = await fresh_database_url(base, migrated=True)
+    try:
+        yield url
+    finally:
+        await drop_test_database(base, url)
+
+
+@pytest.fixture
+async def db(database_target: Path | str) -> AsyncIterator[Database]:
+    """A freshly migrated database on each engine, closed after the test."""
+    database = await Database.open(database_target)
     try:
         yield database
     finally:

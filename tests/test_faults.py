@@ -35,7 +35,7 @@ from tests.hardening_helpers import append_report, fuzz_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 SEATS, PER_SEAT = 300, 10
-STORAGE_MESSAGE = "read-only or the disk is full"
+STORAGE_MESSAGE = "read-only, its disk is full"
 APOLOGY = "Sorry, something went wrong"
 
 

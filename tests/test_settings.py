@@ -96,7 +96,7 @@ def test_database_url_names_a_relative_or_absolute_file(url: str, path: Path) ->
     [
         ("DATABASE_URL", "postgres://x", "must look like sqlite:///relative/path.db"),
         ("DATABASE_URL", "sqlite:///", "must look like sqlite:///relative/path.db"),
-        ("DATABASE_URL", "slatebot.db", "only SQLite is supported"),
+        ("DATABASE_URL", "slatebot.db", "or postgresql://user:password@host:port/dbname"),
         ("DEV_GUILD_ID", "abc", "must be a Discord server (guild) id: a positive whole number"),
         ("DEV_GUILD_ID", "0", "must be a Discord server (guild) id: a positive whole number"),
         ("DEV_GUILD_ID", "-12", "must be a Discord server (guild) id: a positive whole number"),

@@ -75,7 +75,8 @@ def test_the_wheel_carries_the_console_and_its_sample(tmp_path: Path) -> None:
     wheel = _build_wheel(tmp_path)
     names = zipfile.ZipFile(wheel).namelist()
     assert "standin/sample/nec_2025.yaml" in names
-    assert "storage/migrations/0001_initial.sql" in names
+    assert "storage/migrations/sqlite/0001_initial.sql" in names
+    assert "storage/migrations/postgresql/0001_initial.sql" in names
     assert not any(n.startswith(("tests/", "examples/")) for n in names)
 
     venv = _fresh_venv(tmp_path, wheel)

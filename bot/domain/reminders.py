@@ -15,7 +15,7 @@ nothing whose count could end the campaign, so its reminders run to its dates (t
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
+from enum import Enum, StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.dates import Offset, parse_offsets, post_by_instant, utc_to_local
@@ -244,3 +244,14 @@ def one_line_advice(kind: ReminderKind) -> str:
     if kind is ReminderKind.POST_BY:
         return "Vote for our candidates on every paper you get, and post it today: it must arrive by the close."
     return "Papers must arrive by the close: if yours is not in the post yet, it may be too late to count."
+
+
+class Claim(Enum):
+    """What a claim on a reminder or notice found."""
+
+    #: Nobody had it: this process posts it.
+    TAKEN = "taken"
+    #: Another process held it and went quiet (crashed?): this process posts it, after looking in the channel.
+    TAKEN_OVER = "taken over"
+    #: Another process holds it now: this one must not post it.
+    HELD_ELSEWHERE = "held elsewhere"

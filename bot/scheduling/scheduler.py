@@ -28,7 +28,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.executors.asyncio import AsyncIOExecutor
@@ -36,7 +36,7 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock
-from bot.domain.reminders import Occurrence, Triage
+from bot.domain.reminders import Claim, Occurrence, Triage
 from bot.scheduling import jobs
 from bot.scheduling.pacing import DEFAULT_IN_FLIGHT, DEFAULT_PER_SECOND, Pacer, PacerClosed
 from bot.scheduling.poster import DmReport, PostFailed, ReminderPoster
@@ -51,9 +51,9 @@ RETRY_DELAYS = (30.0, 120.0, 600.0)
 LATE_AFTER = timedelta(minutes=1)
 #: Requests a subscriber DM costs: opening the DM channel, then the message.
 DM_COST = 2
-#: Seconds between looks at whether another process committed: well inside the 5 s in which every process must
-#: re-plan after any commit, and one cheap PRAGMA a second costs nothing measurable.
-FOLLOW_EVERY = 1.0
+#: A reminder another process is posting is looked at again after this long (by then it is posted and recorded,
+#: or its claim has gone stale and this process takes it over).
+CLAIMED_ELSEWHERE_RETRY = timedelta(seconds=65)
 
 
 class ReminderScheduler:
@@ -67,7 +67,7 @@ class ReminderScheduler:
         *,
         per_second: float = DEFAULT_PER_SECOND,
         in_flight: int = DEFAULT_IN_FLIGHT,
-        follow_every: float = FOLLOW_EVERY,
+        owns: Callable[[int], bool] | None = None,
     ) -> None:
         self.reminders = reminders
         self.poster = poster
@@ -81,8 +81,8 @@ class ReminderScheduler:
         self._tasks: set[asyncio.Task[None]] = set()
         #: Reminders waiting to be tried again after a passing failure: how many tries failed, and when the next is.
         self._retries: dict[str, tuple[int, datetime]] = {}
-        self._follow_every = follow_every
-        self._follower: asyncio.Task[None] | None = None
+        #: Whether this process posts a guild's reminders (its shard's guilds only, when sharded).
+        self.owns: Callable[[int], bool] = owns or (lambda _guild_id: True)
 
     # -- lifecycle -------------------------------------------------------------------------------------------
 
@@ -100,15 +100,12 @@ class ReminderScheduler:
         self._scheduler.start(paused=True)
         jobs.install(self.run)
         started = time.perf_counter()
-        # Read before the rebuild, so that a commit made by another process during it is seen afterwards.
-        seen = await self.reminders.commits_by_others()
         try:
-            everything = await self.reminders.triage_all()
+            everything = await self._triage_owned()
             for guild_id, triaged in everything.items():
                 await self._apply(guild_id, triaged, catch_up=True)
         finally:
             self._scheduler.resume()
-        self._follower = asyncio.create_task(self._follow_other_writers(seen), name="reminders: follow other writers")
         log.info(
             "Reminder schedule rebuilt: %d pending for %d guild(s) in %.2f s",
             len(self._planned),
@@ -119,11 +116,6 @@ class ReminderScheduler:
     async def stop(self) -> None:
         """Stop APScheduler and wait for reminders being posted right now; those still waiting stay pending."""
         jobs.install(None)
-        if self._follower is not None:
-            self._follower.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._follower
-            self._follower = None
         self.pacer.close()
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
@@ -133,29 +125,10 @@ class ReminderScheduler:
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def _follow_other_writers(self, seen: int) -> None:
-        """
-        Rebuild every guild's jobs whenever another process commits (``slatebot import`` while the bot runs).
-
-        This process's own changes arrive through the change feed; SQLite's data_version tells of the others'.
-        A failed look (the file busy, say) is logged and tried again at the next tick.
-        """
-        while True:
-            await asyncio.sleep(self._follow_every)
-            try:
-                now = await self.reminders.commits_by_others()
-                if now != seen:
-                    seen = now
-                    log.info("Another process changed the database: rebuilding the reminder schedule")
-                    await self.resync_all()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("Could not follow the database's changes; trying again")
-
     async def on_change(self, change: TimetableChanged) -> None:
-        """A :class:`~bot.services.changes.ChangeFeed` listener: rebuild the guild's jobs."""
-        await self.resync(change.guild_id, catch_up=False)
+        """A :class:`~bot.services.changes.ChangeFeed` listener: rebuild the guild's jobs, if this process owns it."""
+        if self.owns(change.guild_id):
+            await self.resync(change.guild_id, catch_up=False)
 
     # -- the schedule ----------------------------------------------------------------------------------------
 
@@ -176,9 +149,13 @@ class ReminderScheduler:
 
         Guilds that had jobs and now have none in the database lose them.
         """
-        everything = await self.reminders.triage_all()
+        everything = await self._triage_owned()
         for guild_id in sorted(set(self._by_guild) | set(everything)):
             await self._apply(guild_id, everything.get(guild_id, Triage((), (), ())), catch_up=False)
+
+    async def _triage_owned(self) -> dict[int, Triage]:
+        """Every guild's triage, keeping only the guilds this process owns."""
+        return {g: t for g, t in (await self.reminders.triage_all()).items() if self.owns(g)}
 
     async def _apply(self, guild_id: int, triaged: Triage, *, catch_up: bool) -> None:
         # A reminder already planned whose time has just come is about to fire: a rebuild must not count it missed.
@@ -288,7 +265,13 @@ class ReminderScheduler:
                 return
             if await self.reminders.is_sent(job_id):
                 return
-            late = fired - occurrence.run_at > LATE_AFTER
+            claim = await self.reminders.claim(occurrence.guild_id, job_id)
+            if claim is Claim.HELD_ELSEWHERE:
+                log.info("Reminder %s is being posted by another process; looking again later", job_id)
+                self._schedule(occurrence, self.clock.now() + CLAIMED_ELSEWHERE_RETRY)
+                return
+            # Taken over from a process that went quiet: it may have posted before it died, so look first.
+            late = fired - occurrence.run_at > LATE_AFTER or claim is Claim.TAKEN_OVER
             if late:
                 existing = await self.poster.already_posted(occurrence)
                 if existing is not None:
@@ -299,6 +282,7 @@ class ReminderScheduler:
             try:
                 message_id = await self.poster.post(occurrence, late=late)
             except PostFailed as exc:
+                await self.reminders.release(occurrence.guild_id, job_id)
                 self._after_failure(occurrence, exc)
                 return
             await self.reminders.mark_sent(job_id, message_id, late=late)

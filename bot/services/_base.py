@@ -6,7 +6,7 @@ from enum import Enum
 
 from bot.clock import Clock
 from bot.domain.enums import MilestoneKind
-from bot.services.changes import ChangeFeed, TimetableChanged
+from bot.services.changes import ChangeFeed
 from storage.repositories import Repositories
 
 
@@ -47,8 +47,17 @@ class Service:
         before: datetime | None = None,
         after: datetime | None = None,
     ) -> None:
-        """Tell listeners (the reminder scheduler) that what decides this guild's reminders changed."""
-        await self.changes.publish(TimetableChanged(guild_id, election_id, kind, before, after))
+        """
+        Record that what decides this guild's reminders changed, in the change's own transaction (the outbox).
+
+        Once the transaction commits, this process's change feed reads it at once; every other process's within
+        seconds. Called outside a transaction, it makes one of its own.
+        """
+        async with self.db.transaction():
+            await self.repos.changes.add(
+                guild_id, self.clock.now(), election_id=election_id, kind=kind, before=before, after=after
+            )
+            self.db.after_commit(self.changes.catch_up)
 
     async def audit(
         self,

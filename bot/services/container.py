@@ -48,7 +48,7 @@ class Services:
         elections = ElectionService(repos, clock)
         seats = SeatService(repos, clock, elections)
         candidates = CandidateService(repos, clock, elections, seats)
-        changes = ChangeFeed()
+        changes = ChangeFeed(db, clock)
         built = cls(
             repos=repos,
             clock=clock,

@@ -102,7 +102,7 @@ class ElectionService(Service):
             await self.repos.elections.rename(guild_id, before.id, new_name)
             after = await self._get(guild_id, before.id)
             await self.audit(guild_id, actor_id, "election.rename", before, after)
-        await self.timetable_changed(guild_id, election_id=after.id)
+            await self.timetable_changed(guild_id, election_id=after.id)
         return after
 
     async def describe(self, guild_id: int, actor_id: int, election: str, description: str | None) -> Election:
@@ -128,7 +128,7 @@ class ElectionService(Service):
             before = await self._get(guild_id, election_id)
             await self.repos.elections.remove(guild_id, election_id)
             await self.audit(guild_id, actor_id, "election.remove", before, None)
-        await self.timetable_changed(guild_id, election_id=election_id)
+            await self.timetable_changed(guild_id, election_id=election_id)
         return before
 
     async def set_date(
@@ -162,7 +162,9 @@ class ElectionService(Service):
                 {"election": before.name, "kind": kind.value, "at": _iso(before.at(kind))},
                 {"election": after.name, "kind": kind.value, "at": _iso(instant)},
             )
-        await self.timetable_changed(guild_id, election_id=after.id, kind=kind, before=before.at(kind), after=instant)
+            await self.timetable_changed(
+                guild_id, election_id=after.id, kind=kind, before=before.at(kind), after=instant
+            )
         return DateChange(after, kind, before.at(kind), instant, instant < now, wall.note)
 
     async def clear_date(self, guild_id: int, actor_id: int, election: str, kind: MilestoneKind) -> DateCleared:
@@ -182,7 +184,7 @@ class ElectionService(Service):
                 {"election": before.name, "kind": kind.value, "at": _iso(previous)},
                 None,
             )
-        await self.timetable_changed(guild_id, election_id=after.id, kind=kind, before=previous)
+            await self.timetable_changed(guild_id, election_id=after.id, kind=kind, before=previous)
         return DateCleared(after, kind, previous)
 
     async def post_by(self, guild_id: int, election: Election) -> datetime | None:

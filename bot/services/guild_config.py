@@ -26,8 +26,8 @@ class GuildConfigService(Service):
             before = await self.repos.guilds.get(guild_id)
             after = await self.repos.guilds.update(guild_id, **values)
             await self.audit(guild_id, actor_id, action, before, after)
-        # Time zone, nation, post days and every reminder setting change when reminders fall.
-        await self.timetable_changed(guild_id)
+            # Time zone, nation, post days and every reminder setting change when reminders fall.
+            await self.timetable_changed(guild_id)
         return after
 
     async def set_timezone(self, guild_id: int, actor_id: int, name: str) -> GuildConfig:

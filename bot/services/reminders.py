@@ -6,14 +6,23 @@ and the ledger (``reminders_sent``) says which ones Discord has accepted. The sc
 """
 
 import logging
+import os
+import secrets
+import socket
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.clock import Clock
 from bot.domain.models import Election, GuildConfig
-from bot.domain.reminders import Occurrence, Triage, finished_elections, guild_of, plan, triage
+from bot.domain.reminders import Claim, Occurrence, Triage, finished_elections, guild_of, plan, triage
 from bot.domain.text import normalise
 from bot.services._base import Service
+from storage.repositories import Repositories
+
+#: A claim on a reminder not posted and recorded within this long is taken to be a crashed process's: another
+#: process may take it over (looking at the channel first). Posting takes seconds, even waiting for a turn.
+CLAIM_LASTS = timedelta(seconds=60)
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +42,17 @@ class Preview:
     stopped: tuple[str, ...] = ()
 
 
+def process_name() -> str:
+    """Name the running process as a claim's owner: host, pid and a random part (a restart is someone new)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
 class ReminderService(Service):
-    """Derives reminders from the timetable and keeps the ledger of posted ones."""
+    """Derives reminders from the timetable and keeps the ledger of posted ones, and who is posting which."""
+
+    def __init__(self, repos: Repositories, clock: Clock) -> None:
+        super().__init__(repos, clock)
+        self.owner = process_name()
 
     async def occurrences(self, guild_id: int) -> list[Occurrence]:
         """Every reminder the guild's timetable and settings call for (sent or not)."""
@@ -46,10 +64,6 @@ class ReminderService(Service):
         """The ids of the elections whose reminders have stopped."""
         seats = await self.repos.results.seat_counts(guild_id)
         return finished_elections(elections, seats, self.clock.now())
-
-    async def commits_by_others(self) -> int:
-        """Changes whenever another process (``slatebot import``, a second bot) commits to the database."""
-        return await self.db.commits_by_others()
 
     async def triage(self, guild_id: int) -> Triage:
         """The guild's unsent reminders: to come, late (post once now), expired (skip)."""
@@ -93,9 +107,26 @@ class ReminderService(Service):
         return await self.repos.ledger.get(guild_of(job_id), job_id) is not None
 
     async def mark_sent(self, job_id: str, message_id: int | None, *, late: bool = False) -> bool:
-        """Record that Discord accepted the reminder; ``False`` if it was already recorded."""
+        """Record that Discord accepted the reminder (and give up this process's claim); ``False`` if recorded."""
+        guild_id = guild_of(job_id)
         async with self.db.transaction():
-            return await self.repos.ledger.mark_sent(guild_of(job_id), job_id, self.clock.now(), message_id, late=late)
+            marked = await self.repos.ledger.mark_sent(guild_id, job_id, self.clock.now(), message_id, late=late)
+            await self.repos.claims.release(guild_id, job_id, self.owner)
+            return marked
+
+    async def claim(self, guild_id: int, job_id: str) -> Claim:
+        """
+        Claim a reminder or notice for this process before posting it, so that no other process posts it too.
+
+        A claim older than :data:`CLAIM_LASTS` is a crashed process's and is taken over
+        (:attr:`~storage.repositories.changes.Claim.TAKEN_OVER`: look in the channel before posting).
+        """
+        now = self.clock.now()
+        return await self.repos.claims.claim(guild_id, job_id, self.owner, now, now - CLAIM_LASTS)
+
+    async def release(self, guild_id: int, job_id: str) -> None:
+        """Give up this process's claim (the post failed, and may be tried again by anyone)."""
+        await self.repos.claims.release(guild_id, job_id, self.owner)
 
     async def subscribers(self, guild_id: int) -> list[int]:
         """Members who asked for reminder DMs."""

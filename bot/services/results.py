@@ -126,8 +126,8 @@ class ResultService(Service):
                 {"candidate": target.name, "votes": votes, "elected": elected},
             )
             finished_after = await self._finished(guild_id, chosen, now)
-        # The result may complete the last contested seat, which stops the election's reminders.
-        await self.timetable_changed(guild_id)
+            # The result may complete the last contested seat, which stops the election's reminders.
+            await self.timetable_changed(guild_id)
         return RecordedResult(
             result=result,
             candidate=target,

@@ -165,10 +165,9 @@ class TransferService(Service):
                         None,
                         {"added": len(report.added), "updated": len(report.updated)},
                     )
+                    await self.timetable_changed(guild_id)
         except _DryRun:
             return report
-        if report.changes:
-            await self.timetable_changed(guild_id)
         return report
 
     async def _apply(self, guild_id: int, doc: Document, report: ImportReport) -> None:

@@ -12,7 +12,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.reminders import announces_move
+from bot.domain.reminders import Claim, announces_move
+from bot.scheduling.pacing import DEFAULT_PER_SECOND
 from bot.scheduling.scheduler import ReminderScheduler
 from bot.services.changes import TimetableChanged
 from cogs._common import guild_id, services
@@ -34,20 +35,32 @@ class Reminders(commands.Cog):
     def __init__(self, bot: "SlateBot") -> None:
         self.bot = bot
         self.poster = DiscordReminderPoster(bot)
-        self.scheduler = ReminderScheduler(bot.services.reminders, self.poster, bot.services.clock)
+        # Discord's global limit is per token, shared by every process: each paces at its shards' share of it.
+        self.scheduler = ReminderScheduler(
+            bot.services.reminders,
+            self.poster,
+            bot.services.clock,
+            per_second=DEFAULT_PER_SECOND * bot.settings.shards.share,
+            owns=bot.owns,
+        )
         self.events = BallotEvents(bot)
 
     async def cog_load(self) -> None:
         """Rebuild the schedule from the database and follow every later change."""
         self.bot.add_dynamic_items(ReminderButton)
-        self.bot.services.changes.subscribe(self.scheduler.on_change)
-        self.bot.services.changes.subscribe(self.on_timetable_change)
+        changes = self.bot.services.changes
+        changes.subscribe(self.scheduler.on_change)
+        changes.subscribe(self.on_timetable_change)
+        # Follow the outbox from before the rebuild, so a change another process commits meanwhile is not missed.
+        await changes.start()
         await self.scheduler.start()
 
     async def cog_unload(self) -> None:
         """Stop posting."""
-        self.bot.services.changes.unsubscribe(self.scheduler.on_change)
-        self.bot.services.changes.unsubscribe(self.on_timetable_change)
+        changes = self.bot.services.changes
+        await changes.stop()
+        changes.unsubscribe(self.scheduler.on_change)
+        changes.unsubscribe(self.on_timetable_change)
         await self.scheduler.stop()
 
     @commands.Cog.listener()
@@ -62,9 +75,17 @@ class Reminders(commands.Cog):
                 log.exception("Could not bring the ballot events of guild %s in step", guild.id)
 
     async def on_timetable_change(self, change: TimetableChanged) -> None:
-        """Post a "date changed" notice for a moved ballot date, and move the Discord event."""
+        """
+        Post a "date changed" notice for a moved ballot date, and move the Discord event.
+
+        Only in the guild's own process, and the notice once (claimed first), however many processes read it.
+        """
+        if not self.bot.owns(change.guild_id):
+            return
         if change.election_id is not None and announces_move(change.kind, change.before, change.after):
-            await self.poster.date_changed(change)
+            claim = await self.bot.services.reminders.claim(change.guild_id, f"notice:{change.change_id}")
+            if claim is Claim.TAKEN:
+                await self.poster.date_changed(change)
         await self.events.sync(change.guild_id)
 
     @reminders.command(name="subscribe")

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from storage.database import Database
 from storage.repositories.audit import AuditRepository
 from storage.repositories.candidates import CandidateRepository
+from storage.repositories.changes import ChangeLog, ClaimRepository
 from storage.repositories.elections import ElectionRepository
 from storage.repositories.guilds import GuildRepository
 from storage.repositories.reminders import EventLinkRepository, ReminderLedger, SubscriberRepository
@@ -31,6 +32,8 @@ class Repositories:
     subscribers: SubscriberRepository = field(init=False)
     state: StateRepository = field(init=False)
     events: EventLinkRepository = field(init=False)
+    changes: ChangeLog = field(init=False)
+    claims: ClaimRepository = field(init=False)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -45,11 +48,15 @@ class Repositories:
         set_(self, "subscribers", SubscriberRepository(self.db))
         set_(self, "state", StateRepository(self.db))
         set_(self, "events", EventLinkRepository(self.db))
+        set_(self, "changes", ChangeLog(self.db))
+        set_(self, "claims", ClaimRepository(self.db))
 
 
 __all__ = [
     "AuditRepository",
     "CandidateRepository",
+    "ChangeLog",
+    "ClaimRepository",
     "ElectionRepository",
     "EventLinkRepository",
     "GuildRepository",

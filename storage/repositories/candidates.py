@@ -23,7 +23,7 @@ WHERE c.guild_id = ? AND t.election_id = ? ORDER BY c.name, c.id
 _BY_KEY_IN_SEAT = _SELECT + " WHERE c.guild_id = ? AND c.seat_id = ? AND c.name_key = ?"
 _NAMES = """
 SELECT DISTINCT c.name FROM candidates AS c JOIN seats AS t ON t.id = c.seat_id
-WHERE c.guild_id = ? AND (? IS NULL OR t.election_id = ?) ORDER BY c.name
+WHERE c.guild_id = ? AND (CAST(? AS BIGINT) IS NULL OR t.election_id = ?) ORDER BY c.name
 """
 _INSERT = """
 INSERT INTO candidates (guild_id, seat_id, name, name_key, slate_id, branch, job, incumbent, statement)

@@ -3,13 +3,11 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.enums import MilestoneKind
 from bot.domain.models import Election, Milestone
 from bot.domain.text import normalise
 from storage import _rows
-from storage.database import Database
+from storage.database import Database, Row
 
 _LIST_ALL = "SELECT id, guild_id, name, description FROM elections ORDER BY guild_id, id"
 _LIST = "SELECT id, guild_id, name, description FROM elections WHERE guild_id = ? ORDER BY id"
@@ -25,7 +23,8 @@ _DELETE = "DELETE FROM elections WHERE guild_id = ? AND id = ?"
 # Only for an election of the same guild, and never over another guild's row.
 _SET_MILESTONE = """
 INSERT INTO milestones (election_id, guild_id, kind, at)
-SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM elections WHERE id = ? AND guild_id = ?)
+SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT)
+WHERE EXISTS (SELECT 1 FROM elections WHERE id = ? AND guild_id = ?)
 ON CONFLICT (election_id, kind) DO UPDATE SET at = excluded.at WHERE milestones.guild_id = excluded.guild_id
 """
 _CLEAR_MILESTONE = "DELETE FROM milestones WHERE guild_id = ? AND election_id = ? AND kind = ?"
@@ -104,7 +103,7 @@ class ElectionRepository:
         return await self._db.execute(_CLEAR_MILESTONE, (guild_id, election_id, kind.value))
 
 
-def _with_timetables(rows: Sequence[aiosqlite.Row], milestones: Sequence[aiosqlite.Row]) -> list[Election]:
+def _with_timetables(rows: Sequence[Row], milestones: Sequence[Row]) -> list[Election]:
     """Elections from their rows, each with its milestones (given in date order)."""
     by_election: dict[int, list[Milestone]] = {}
     for m in milestones:

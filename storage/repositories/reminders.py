@@ -4,11 +4,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.domain.models import SentReminder
 from storage import _rows
-from storage.database import Database
+from storage.database import Database, Row
 
 _SENT_IDS = "SELECT job_id FROM reminders_sent WHERE guild_id = ?"
 # A row without a message: the scheduler recorded the reminder as skipped (missed, or superseded) without posting.
@@ -99,7 +97,8 @@ class SubscriberRepository:
 _EVENT_LINKS = "SELECT election_id, event_id FROM scheduled_events WHERE guild_id = ?"
 _LINK_EVENT = """
 INSERT INTO scheduled_events (election_id, guild_id, event_id)
-SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM elections WHERE id = ? AND guild_id = ?)
+SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT)
+WHERE EXISTS (SELECT 1 FROM elections WHERE id = ? AND guild_id = ?)
 ON CONFLICT (election_id) DO UPDATE SET event_id = excluded.event_id WHERE scheduled_events.guild_id = excluded.guild_id
 """
 _UNLINK_EVENT = "DELETE FROM scheduled_events WHERE guild_id = ? AND event_id = ?"
@@ -124,7 +123,7 @@ class EventLinkRepository:
         await self._db.execute(_UNLINK_EVENT, (guild_id, event_id))
 
 
-def _by_guild(rows: Iterable[aiosqlite.Row]) -> dict[int, set[Any]]:
+def _by_guild(rows: Iterable[Row]) -> dict[int, set[Any]]:
     """``(guild_id, value)`` rows as each guild's set of values."""
     grouped: dict[int, set[Any]] = {}
     for guild_id, value in rows:

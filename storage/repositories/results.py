@@ -2,12 +2,10 @@
 
 from collections.abc import Iterable
 
-import aiosqlite
-
 from bot.domain.models import Result
 from bot.domain.reminders import SeatCount
 from storage import _rows
-from storage.database import Database
+from storage.database import Database, Row
 
 _FOR_ELECTION = """
 SELECT r.candidate_id, r.guild_id, r.votes, r.elected FROM results AS r
@@ -19,7 +17,8 @@ _GET = "SELECT candidate_id, guild_id, votes, elected FROM results WHERE guild_i
 # Only for a candidate of the same guild, and never over another guild's row.
 _SET = """
 INSERT INTO results (candidate_id, guild_id, votes, elected)
-SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM candidates WHERE id = ? AND guild_id = ?)
+SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS INTEGER)
+WHERE EXISTS (SELECT 1 FROM candidates WHERE id = ? AND guild_id = ?)
 ON CONFLICT (candidate_id) DO UPDATE SET votes = excluded.votes, elected = excluded.elected
 WHERE results.guild_id = excluded.guild_id
 """
@@ -81,7 +80,7 @@ class ResultRepository:
         return _by_guild(await self._db.fetch_all(_ALL_SEAT_COUNTS))
 
 
-def _by_guild(rows: Iterable[aiosqlite.Row]) -> dict[int, list[SeatCount]]:
+def _by_guild(rows: Iterable[Row]) -> dict[int, list[SeatCount]]:
     """Seat count rows grouped by their guild."""
     grouped: dict[int, list[SeatCount]] = {}
     for row in rows:

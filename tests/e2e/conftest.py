@@ -23,7 +23,9 @@ from bot.services.container import Services
 from bot.settings import Settings
 from standin import StandIn
 from storage.database import Database
+from tests.conftest import BACKENDS
 from tests.fakes import FakeClock
+from tests.postgres_fixtures import drop_test_database, fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "examples" / "nec_2025.yaml"
@@ -65,7 +67,7 @@ EMPTY_GUILD = 3000
 
 
 async def start_world(
-    path: Path, *, sample: bool = True, clock: FakeClock | None = None, dev_guild: int | None = None
+    path: Path | str, *, sample: bool = True, clock: FakeClock | None = None, dev_guild: int | None = None
 ) -> tuple[World, asyncio.Task[None]]:
     """
     Start a stand-in, a database (with the sample imported into GUILD) and the real bot connected to it.
@@ -105,10 +107,26 @@ async def stop_world(world: World, task: asyncio.Task[None]) -> None:
     reset_discord_endpoints()
 
 
+@pytest_asyncio.fixture(loop_scope="module", scope="module", params=BACKENDS)
+async def module_target(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Path | str]:
+    """A new database for the module, on each engine in turn: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        yield tmp_path_factory.mktemp("e2e") / "slatebot.db"
+        return
+    base = request.getfixturevalue("postgres_base_url")
+    url = await fresh_database_url(base, migrated=True)
+    try:
+        yield url
+    finally:
+        await drop_test_database(base, url)
+
+
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def module_world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
-    """One bot on the NEC 2025 sample for the whole module."""
-    world, task = await start_world(tmp_path_factory.mktemp("e2e") / "slatebot.db")
+async def module_world(module_target: Path | str) -> AsyncIterator[World]:
+    """One bot on the NEC 2025 sample for the whole module (once on each engine)."""
+    world, task = await start_world(module_target)
     yield world
     await stop_world(world, task)
 
@@ -135,7 +153,7 @@ async def restart_bot(world: World, task: asyncio.Task[None]) -> asyncio.Task[No
     with contextlib.suppress(asyncio.CancelledError, Exception):
         await task
     await world.db.close()
-    world.db = await Database.open(world.db.path)
+    world.db = await Database.open(world.db.target)
     world.services = Services.build(world.db, world.clock)
     world.bot = SlateBot(world.bot.settings, world.services, guild_ready_timeout=0.05)
     new_task = asyncio.create_task(world.bot.start(world.discord.token))

@@ -5,15 +5,28 @@ import gc
 import re
 import sqlite3
 import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiosqlite
+import asyncpg
 import pytest
 
 from storage.database import Database
+from storage.sqlite import SqliteDatabase
 from storage.migrate import Migration, MigrationError, load_migrations
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "storage" / "migrations"
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path: Path) -> AsyncIterator[SqliteDatabase]:
+    """A migrated SQLite file, for what only SQLite has (PRAGMAs, file backups)."""
+    database = await SqliteDatabase.open(tmp_path / "slatebot.db")
+    try:
+        yield database
+    finally:
+        await database.close()
 
 
 async def _tables(db: Database) -> set[str]:
@@ -99,11 +112,14 @@ def test_migration_files_are_numbered_contiguously_from_one() -> None:
     assert [m.version for m in migrations] == list(range(1, len(migrations) + 1))
     for migration in migrations:
         assert re.fullmatch(rf"{migration.version:04d}_[a-z0-9_]+\.sql", migration.name)
-    on_disk = sorted(p.name for p in MIGRATIONS.glob("*.sql"))
-    assert on_disk == [m.name for m in migrations]
+    for dialect in ("sqlite", "postgresql"):
+        on_disk = sorted(p.name for p in (MIGRATIONS / dialect).glob("*.sql"))
+        assert on_disk == [m.name for m in migrations], dialect
 
 
-@pytest.mark.parametrize("migration", load_migrations(), ids=lambda m: m.name)
+@pytest.mark.parametrize(
+    "migration", load_migrations("sqlite") + load_migrations("postgresql"), ids=lambda m: m.name
+)
 def test_every_migration_opens_with_a_reason_header(migration: Migration) -> None:
     """Each migration file's first line is a ``-- Reason:`` comment saying why it exists."""
     first_line = migration.sql.splitlines()[0]
@@ -118,7 +134,7 @@ async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None
     raw.execute("PRAGMA user_version = 99")
     raw.close()
 
-    db = Database(path)
+    db = SqliteDatabase(path)
     try:
         with pytest.raises(MigrationError, match="99"):
             await db.connect()
@@ -140,7 +156,7 @@ async def test_a_refused_open_leaves_no_connection_running(tmp_path: Path) -> No
     raw.close()
     before = _connection_workers()
 
-    db = Database(path)
+    db = SqliteDatabase(path)
     with pytest.raises(MigrationError):
         await db.connect()
     leaked = await _workers_left(before)
@@ -156,7 +172,7 @@ async def test_a_file_that_is_not_a_database_is_refused_without_leaking_a_connec
 
     connections = _aiosqlite_connections()
 
-    db = Database(path)
+    db = SqliteDatabase(path)
     with pytest.raises(sqlite3.DatabaseError):
         await db.connect()
     leaked = await _workers_left(before)
@@ -173,14 +189,14 @@ async def test_a_file_that_is_not_a_database_is_refused_without_leaking_a_connec
     ("pragma", "expected"),
     [("foreign_keys", 1), ("journal_mode", "wal"), ("busy_timeout", 5000)],
 )
-async def test_connection_pragmas_are_set(db: Database, pragma: str, expected: object) -> None:
+async def test_connection_pragmas_are_set(sqlite_db: Database, pragma: str, expected: object) -> None:
     """The connection enforces foreign keys, uses WAL and waits on a busy file."""
-    assert await db.fetch_value(f"PRAGMA {pragma}") == expected
+    assert await sqlite_db.fetch_value(f"PRAGMA {pragma}") == expected
 
 
 async def test_foreign_keys_are_enforced(db: Database) -> None:
-    """A seat pointing at a missing election is refused by SQLite itself."""
-    with pytest.raises(sqlite3.IntegrityError):
+    """A seat pointing at a missing election is refused by the database itself (SQLite and PostgreSQL)."""
+    with pytest.raises((sqlite3.IntegrityError, asyncpg.ForeignKeyViolationError)):
         await db.execute(
             "INSERT INTO seats (guild_id, election_id, name, name_key, electorate_type, electorate) "
             "VALUES (1, 999, 'S', 's', 'region', 'X')"
@@ -195,7 +211,7 @@ async def test_a_transaction_commits_everything_on_success(db: Database) -> None
     async with db.transaction():
         await db.execute("INSERT INTO bot_state (key, value) VALUES ('a', '1')")
         await db.execute("INSERT INTO bot_state (key, value) VALUES ('b', '2')")
-    reopened = await Database.open(db.path)
+    reopened = await Database.open(db.target)
     try:
         rows = await reopened.fetch_all("SELECT key, value FROM bot_state ORDER BY key")
         assert [tuple(r) for r in rows] == [("a", "1"), ("b", "2")]
@@ -313,8 +329,9 @@ async def test_a_task_started_inside_a_transaction_gets_its_own_once_that_one_ha
 # --------------------------------------------------------------------------------------------------- backup
 
 
-async def test_backup_while_another_task_writes_is_consistent_and_opens(db: Database, tmp_path: Path) -> None:
+async def test_backup_while_another_task_writes_is_consistent_and_opens(sqlite_db: SqliteDatabase, tmp_path: Path) -> None:
     """backup() during a stream of writes gives a file that passes integrity_check and holds the data."""
+    db = sqlite_db
     await db.execute("INSERT INTO elections (guild_id, name, name_key) VALUES (1, 'NEC 2025', 'nec 2025')")
     stop = asyncio.Event()
     written = 0
