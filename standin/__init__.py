@@ -12,12 +12,17 @@ the stand-in's ``token``.
 Tests: ``async with StandIn() as discord_: bot.endpoint.point_discord_at(discord_.api_base)``, start the bot,
 ``await discord_.wait_until_ready()``, then ``reply = await discord_.invoke("/ballot")`` and
 ``discord_.assert_clean()``.
+
+Sharding: ``StandIn(shard_count=2)`` asks the bot for two shards (``GET /gateway/bot``) and routes each guild's
+events to shard ``shard_of(guild_id, 2)``; ``guild_id_on_shard(1, 2)`` makes a guild id that lands on shard 1,
+and ``reply.shard_id`` says which shard an interaction went to.
 """
 
 from standin.interactions import InteractionFailed, Reply
 from standin.limits import check_limits
 from standin.models import RecordedRequest, StoredFile, Violation
 from standin.server import Fault, StandIn
+from standin.sharding import ShardError, guild_id_on_shard, shard_of
 from standin.spec import SpecChecker, SpecReport
 from standin.state import Perm, StoredMessage
 
@@ -27,6 +32,7 @@ __all__ = [
     "Perm",
     "RecordedRequest",
     "Reply",
+    "ShardError",
     "SpecChecker",
     "SpecReport",
     "StandIn",
@@ -34,4 +40,6 @@ __all__ = [
     "StoredMessage",
     "Violation",
     "check_limits",
+    "guild_id_on_shard",
+    "shard_of",
 ]

@@ -6,6 +6,12 @@ with HEARTBEAT_ACK; RESUME replays the events the session missed, then RESUMED (
 INVALID_SESSION when the session is gone). ``compress=zlib-stream`` makes every frame binary
 from one zlib stream flushed with Z_SYNC_FLUSH; ``zstd-stream`` works when ``zstandard`` is
 importable.
+
+Sharding is Discord's: IDENTIFY may carry ``shard: [shard_id, shard_count]`` (none means ``[0, 1]``); a
+session gets READY and GUILD_CREATE for the guilds of its shard only (``(guild_id >> 22) % shard_count``),
+and every event of a guild goes only to the sessions whose shard owns that guild; events of no guild (DMs)
+go to shard 0. With ``StandIn.shard_count`` above 1, an IDENTIFY without a shard is closed with 4011
+"Sharding required", and one whose shard is out of range or of another count with 4010 "Invalid shard".
 """
 
 import asyncio
@@ -14,7 +20,7 @@ import json
 import logging
 import secrets
 import zlib
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -22,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import WSMsgType, web
 
 from standin.models import Violation
+from standin.sharding import DM_SHARD, shard_of
 from standin.wire import Signal
 
 if TYPE_CHECKING:
@@ -33,6 +40,8 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_INTERVAL_MS = 41250
 BUFFER_SIZE = 2000
+_GUILD_EVENTS = frozenset({"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"})
+"""Events whose ``d.id`` (not ``d.guild_id``) is the guild they are about."""
 
 
 class Op:
@@ -130,14 +139,32 @@ class GatewaySession:
     conn: _Connection | None = None
     valid: bool = True
     ready: bool = False
+    received: Counter[tuple[str, int | None]] = field(default_factory=Counter)
+    """How many of each event were dispatched to this session, by ``(event name, guild id or None)``."""
 
     def wants(self, intent: int | None) -> bool:
         """Whether the session asked for events of this intent (``None``: always sent)."""
         return intent is None or bool(self.intents & intent)
 
+    @property
+    def shard_id(self) -> int:
+        """The shard this session identified as (0 when its IDENTIFY carried no shard)."""
+        return self.shard[0] if self.shard is not None else 0
+
+    @property
+    def shard_count(self) -> int:
+        """The shard count this session identified with (1 when its IDENTIFY carried no shard)."""
+        return self.shard[1] if self.shard is not None else 1
+
+    def owns(self, guild_id: int | None) -> bool:
+        """Whether this session's shard gets the events of ``guild_id`` (``None``, a DM: shard 0)."""
+        if guild_id is None:
+            return self.shard_id == DM_SHARD
+        return shard_of(guild_id, self.shard_count) == self.shard_id
+
 
 class Gateway:
-    """Serves ``/gateway`` and dispatches events to every live session."""
+    """Serves ``/gateway`` and dispatches each event to the sessions whose shard owns its guild."""
 
     def __init__(self, standin: "StandIn") -> None:
         self._standin = standin
@@ -155,6 +182,49 @@ class Gateway:
         """Sessions that are identified, valid and connected right now."""
         return [s for s in self.sessions.values() if s.valid and s.ready and s.conn is not None]
 
+    @property
+    def shard_count(self) -> int:
+        """The shard count the stand-in asks for (``GET /gateway/bot``'s ``shards``)."""
+        return self._standin.shard_count
+
+    def sessions_on_shard(self, shard_id: int, *, live: bool = True) -> list[GatewaySession]:
+        """Sessions identified as ``shard_id`` (of any count); only the connected ones unless ``live=False``."""
+        pool = self.live_sessions if live else [s for s in self.sessions.values() if s.valid]
+        return [s for s in pool if s.shard_id == shard_id]
+
+    def owners(self, guild_id: int | None, *, live: bool = True) -> list[GatewaySession]:
+        """The sessions whose shard gets the events of ``guild_id`` (connected ones unless ``live=False``)."""
+        pool = self.live_sessions if live else [s for s in self.sessions.values() if s.valid]
+        return [s for s in pool if s.owns(guild_id)]
+
+    def ready_shards(self) -> set[int]:
+        """The shards (of the configured count) that have an identified, connected session."""
+        count = self.shard_count
+        return {s.shard_id for s in self.live_sessions if s.shard_count == count}
+
+    def all_shards_ready(self) -> bool:
+        """Whether every shard of the configured count has a live session (any live session when unsharded)."""
+        if self.shard_count == 1:
+            return bool(self.live_sessions)
+        return self.ready_shards() >= set(range(self.shard_count))
+
+    def guild_of(self, event: str, data: dict[str, Any]) -> int | None:
+        """
+        The guild an event is about, as its payload says (``None``: a DM or no guild at all).
+
+        ``GUILD_CREATE`` / ``UPDATE`` / ``DELETE`` name it in ``id``, the others in ``guild_id``; an event that
+        names only a ``channel_id`` belongs to that channel's guild.
+        """
+        raw = data.get("id") if event in _GUILD_EVENTS else data.get("guild_id")
+        if raw is not None and str(raw).isdigit():
+            return int(raw)
+        channel_id = data.get("channel_id")
+        if channel_id is not None and str(channel_id).isdigit():
+            channel = self._standin.channels.get(int(channel_id))
+            if channel is not None:
+                return channel.guild_id
+        return None
+
     def _notify(self) -> None:
         self._signal.notify()
 
@@ -162,10 +232,22 @@ class Gateway:
         """Wait until ``predicate()`` holds after a gateway change; False on timeout."""
         return await self._signal.wait(predicate, timeout)
 
-    async def wait_until_ready(self, timeout: float = 10.0) -> None:
-        """Wait until a bot identified and got its guilds (raise TimeoutError otherwise)."""
-        if not await self.wait_for(lambda: bool(self.live_sessions), timeout):
-            raise TimeoutError(f"no bot connected to the stand-in within {timeout} s")
+    async def wait_until_ready(self, timeout: float = 10.0, *, shard_id: int | None = None) -> None:
+        """
+        Wait until the bot identified and got its guilds (raise TimeoutError otherwise).
+
+        Unsharded (``shard_count`` 1) any live session will do; sharded, every shard of the count needs one,
+        whether they come from one AutoShardedClient or several processes. ``shard_id`` waits for one shard only.
+        """
+        if shard_id is not None:
+            if not await self.wait_for(lambda: bool(self.sessions_on_shard(shard_id)), timeout):
+                raise TimeoutError(f"no session identified as shard {shard_id} within {timeout} s")
+            return
+        if not await self.wait_for(self.all_shards_ready, timeout):
+            if self.shard_count == 1:
+                raise TimeoutError(f"no bot connected to the stand-in within {timeout} s")
+            missing = sorted(set(range(self.shard_count)) - self.ready_shards())
+            raise TimeoutError(f"shard(s) {missing} of {self.shard_count} had no session within {timeout} s")
 
     def ready_payload(self, session: GatewaySession) -> dict[str, Any]:
         """The READY event for a new session."""
@@ -173,7 +255,7 @@ class Gateway:
         data: dict[str, Any] = {
             "v": 10,
             "user": standin.directory.bot_user_payload(),
-            "guilds": [{"id": str(g.id), "unavailable": True} for g in standin.bot_guilds()],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in standin.bot_guilds() if session.owns(g.id)],
             "session_id": session.session_id,
             "session_type": "normal",
             "resume_gateway_url": standin.gateway_url,
@@ -194,18 +276,24 @@ class Gateway:
     # ------------------------------------------------------------ dispatch
 
     async def dispatch(self, event: str, data: dict[str, Any], *, intent: int | None = None) -> int:
-        """Send a DISPATCH to every valid session (buffered for resumption); return how many got it live."""
-        sent = 0
+        """
+        Send a DISPATCH to every valid session whose shard owns the event's guild; return how many got it live.
+
+        Sessions that are not connected get it buffered, for their RESUME. The guild is read from the payload
+        (see :meth:`guild_of`); events of no guild go to shard 0.
+        """
+        return sum(1 for session in await self.deliver(event, data, intent=intent) if session.conn is not None)
+
+    async def deliver(self, event: str, data: dict[str, Any], *, intent: int | None = None) -> list[GatewaySession]:
+        """:meth:`dispatch`, returning the sessions the event went to (connected or buffered for RESUME)."""
+        guild_id = self.guild_of(event, data)
+        recipients: list[GatewaySession] = []
         for session in list(self.sessions.values()):
-            if not session.valid or not session.wants(intent):
+            if not session.valid or not session.wants(intent) or not session.owns(guild_id):
                 continue
-            session.sequence += 1
-            payload = {"op": Op.DISPATCH, "t": event, "s": session.sequence, "d": data}
-            session.buffer.append(payload)
-            if session.conn is not None:
-                await session.conn.send(payload)
-                sent += 1
-        return sent
+            recipients.append(session)
+            await self._send_to(session, event, data, guild_id)
+        return recipients
 
     def dispatch_soon(self, event: str, data: dict[str, Any], intent: int | None) -> None:
         """``dispatch`` from code that cannot wait (building the world): fired and forgotten, when a bot listens."""
@@ -217,17 +305,23 @@ class Gateway:
             return
         loop.create_task(self.dispatch(event, data, intent=intent))  # noqa: RUF006 - fire and forget
 
-    async def drop(self, code: int = 4000, *, resumable: bool = True) -> int:
-        """Close every gateway connection; with ``resumable=False`` the sessions are invalidated."""
+    async def drop(self, code: int = 4000, *, resumable: bool = True, shard_id: int | None = None) -> int:
+        """
+        Close every gateway connection; with ``resumable=False`` the sessions are invalidated.
+
+        With ``shard_id`` only that shard's sessions are dropped (the other shards stay connected).
+        """
         closed = 0
         for session in self.sessions.values():
+            if shard_id is not None and session.shard_id != shard_id:
+                continue
             if not resumable:
                 session.valid = False
             conn, session.conn = session.conn, None
             if conn is not None and not conn.ws.closed:
                 await conn.ws.close(code=code, message=b"stand-in dropped the connection")
                 closed += 1
-        for ws in list(self._connections):
+        for ws in list(self._connections) if shard_id is None else []:
             if not ws.closed:
                 await ws.close(code=code, message=b"stand-in dropped the connection")
         self._notify()
@@ -340,32 +434,62 @@ class Gateway:
             return None
         raw_shard = data.get("shard")
         shard: list[int] | None = None
-        if raw_shard is not None:
-            valid = isinstance(raw_shard, list) and len(raw_shard) == 2
-            if not valid or not 0 <= int(raw_shard[0]) < int(raw_shard[1]):
+        if raw_shard is None:
+            if self.shard_count > 1:
+                await conn.ws.close(code=4011, message=b"Sharding required.")
+                return None
+        else:
+            shard = self._valid_shard(raw_shard)
+            if shard is None:
                 await conn.ws.close(code=4010, message=b"Invalid shard.")
                 return None
-            shard = [int(raw_shard[0]), int(raw_shard[1])]
-        # Sessions no longer connected are superseded by a new IDENTIFY.
-        for key in [k for k, s in self.sessions.items() if s.conn is None]:
-            del self.sessions[key]
         session = GatewaySession(secrets.token_hex(16), intents, shard)
+        # Sessions of the same shard no longer connected are superseded by a new IDENTIFY.
+        superseded = [
+            key
+            for key, old in self.sessions.items()
+            if old.conn is None and (old.shard_id, old.shard_count) == (session.shard_id, session.shard_count)
+        ]
+        for key in superseded:
+            del self.sessions[key]
         self.sessions[session.session_id] = session
         self.identify_count += 1
         session.conn = conn
         ready = self.ready_payload(session)
         await self._send_to(session, "READY", ready)
         for guild in self._standin.bot_guilds():
-            if shard is not None and (guild.id >> 22) % shard[1] != shard[0]:
-                continue
-            await self._send_to(session, "GUILD_CREATE", guild.to_create_event())
+            if session.owns(guild.id):
+                await self._send_to(session, "GUILD_CREATE", guild.to_create_event(), guild.id)
         session.ready = True
-        log.info("gateway session %s identified (intents %d)", session.session_id, intents)
+        log.info(
+            "gateway session %s identified (intents %d, shard %d/%d)",
+            session.session_id,
+            intents,
+            session.shard_id,
+            session.shard_count,
+        )
         self._notify()
         return session
 
-    async def _send_to(self, session: GatewaySession, event: str, data: dict[str, Any]) -> None:
+    def _valid_shard(self, raw: object) -> list[int] | None:
+        """``[shard_id, shard_count]`` when Discord would take it, else ``None`` (4010 "Invalid shard")."""
+        if not isinstance(raw, list) or len(raw) != 2:
+            return None
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in raw):
+            return None
+        shard_id, shard_count = int(raw[0]), int(raw[1])
+        if not 0 <= shard_id < shard_count:
+            return None
+        # When the stand-in requires sharding, the bot must use its count (as GET /gateway/bot said).
+        if self.shard_count > 1 and shard_count != self.shard_count:
+            return None
+        return [shard_id, shard_count]
+
+    async def _send_to(
+        self, session: GatewaySession, event: str, data: dict[str, Any], guild_id: int | None = None
+    ) -> None:
         session.sequence += 1
+        session.received[(event, guild_id)] += 1
         payload = {"op": Op.DISPATCH, "t": event, "s": session.sequence, "d": data}
         session.buffer.append(payload)
         if session.conn is not None:
@@ -403,7 +527,8 @@ class Gateway:
 
     async def _request_members(self, conn: _Connection, session: GatewaySession, data: dict[str, Any]) -> None:
         guild = self._standin.guilds.get(int(data.get("guild_id") or 0))
-        if guild is None:
+        if guild is None or not session.owns(guild.id):
+            # Discord answers only for the guilds of the session's shard.
             return
         members = list(guild.members.values())
         user_ids = data.get("user_ids")
@@ -429,4 +554,4 @@ class Gateway:
             chunk["nonce"] = data["nonce"]
         if data.get("presences"):
             chunk["presences"] = []
-        await self._send_to(session, "GUILD_MEMBERS_CHUNK", chunk)
+        await self._send_to(session, "GUILD_MEMBERS_CHUNK", chunk, guild.id)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from standin.models import RecordedRequest, StoredFile, Violation
+from standin.sharding import shard_of
 from standin.state import (
     Channel,
     ChannelRef,
@@ -99,6 +100,12 @@ class PendingInteraction:
     modal: dict[str, Any] | None = None
     rejected: list[RecordedRequest] = field(default_factory=list)
     late: bool = False
+    session_ids: list[str] = field(default_factory=list)
+    """The gateway sessions INTERACTION_CREATE was dispatched to (those of the shard owning the guild)."""
+    shard_id: int | None = None
+    """The shard of the session(s) it was dispatched to (``None`` until dispatched, or when none got it)."""
+    answers: list[RecordedRequest] = field(default_factory=list)
+    """Every REST call made for this interaction (callback, follow-ups, edits), accepted or refused, in order."""
     _signal: Signal = field(default_factory=Signal, repr=False)
 
     def notify(self) -> None:
@@ -144,6 +151,16 @@ class Reply:
     def payload(self) -> dict[str, Any]:
         """The INTERACTION_CREATE payload the bot received."""
         return self.pending.payload
+
+    @property
+    def shard_id(self) -> int | None:
+        """The shard whose session(s) got the interaction (and so answered it): the one owning its guild."""
+        return self.pending.shard_id
+
+    @property
+    def session_ids(self) -> list[str]:
+        """The gateway session(s) the interaction was dispatched to."""
+        return list(self.pending.session_ids)
 
     @property
     def callback_type(self) -> int | None:
@@ -646,12 +663,21 @@ class InteractionDriver:
     ) -> Reply:
         """Send the interaction to the bot and wait for its answer; see :meth:`StandIn.invoke`."""
         s = self._standin
-        if not await s.gateway.wait_for(lambda: bool(s.gateway.live_sessions), connect_timeout):
-            raise RuntimeError(f"no bot is connected to the stand-in's gateway (waited {connect_timeout} s)")
+        gateway = s.gateway
+        if not await gateway.wait_for(lambda: bool(gateway.owners(pending.guild_id)), connect_timeout):
+            if not gateway.live_sessions or s.shard_count == 1:
+                raise RuntimeError(f"no bot is connected to the stand-in's gateway (waited {connect_timeout} s)")
+            where = f"guild {pending.guild_id}" if pending.guild_id is not None else "DMs"
+            raise RuntimeError(
+                f"no session of shard {shard_of(pending.guild_id, s.shard_count)} (which gets {where}) is connected "
+                f"to the stand-in's gateway (waited {connect_timeout} s; connected: {sorted(gateway.ready_shards())})"
+            )
         self.pending[pending.id] = pending
         self._by_token[pending.token] = pending
         pending.created = time.monotonic()
-        await s.gateway.dispatch("INTERACTION_CREATE", pending.payload)
+        sessions = await gateway.deliver("INTERACTION_CREATE", pending.payload)
+        pending.session_ids = [session.session_id for session in sessions]
+        pending.shard_id = sessions[0].shard_id if sessions else None
         reply = Reply(s, pending)
         answered = await pending.wait(lambda: pending.callback_type is not None, response_timeout)
         if not answered:
@@ -880,15 +906,22 @@ class InteractionDriver:
         return pending
 
     def observe(self, call: Call, record: RecordedRequest) -> None:
-        """Attach a refused answer to its interaction (for :attr:`Reply.errors` and failure messages)."""
-        if record.status < 400:
-            return
+        """
+        Tie an answer to its interaction: the record gets its id and shard, the interaction the record.
+
+        Refused answers also go to :attr:`Reply.errors` (and failure messages).
+        """
         pending: PendingInteraction | None = None
         if "interaction_id" in call.params and call.params["interaction_id"].isdigit():
             pending = self.pending.get(int(call.params["interaction_id"]))
         elif "webhook_token" in call.params:
             pending = self._by_token.get(call.params["webhook_token"])
-        if pending is not None:
+        if pending is None:
+            return
+        record.interaction_id = pending.id
+        record.shard_id = pending.shard_id
+        pending.answers.append(record)
+        if record.status >= 400:
             pending.rejected.append(record)
             pending.notify()
 

@@ -72,6 +72,10 @@ class RecordedRequest:
     time: float
     response: Any = None
     violations: list[Violation] = field(default_factory=list)
+    interaction_id: int | None = None
+    """For an answer to an interaction (callback, follow-up, edit of a response): that interaction's id."""
+    shard_id: int | None = None
+    """For an answer to an interaction: the shard of the gateway session the interaction was dispatched to."""
 
     @property
     def error_code(self) -> int | None:

@@ -17,6 +17,8 @@ __all__ = ["RestApi", "Route"]
 
 Handler = Callable[[Call], Awaitable[Answer]]
 APPLICATION_FLAGS = (1 << 15) | (1 << 19) | (1 << 23)
+SESSION_STARTS_PER_DAY = 1000
+DAY_MS = 86_400_000
 
 
 @dataclass(frozen=True)
@@ -194,11 +196,19 @@ class RestApi:
         return Answer(200, {"url": self.s.gateway_url})
 
     async def gateway_bot(self, _call: Call) -> Answer:
-        """``GET /gateway/bot``."""
-        limit = {"total": 1000, "remaining": 1000 - self.s.gateway.identify_count, "reset_after": 86_400_000}
-        return Answer(
-            200, {"url": self.s.gateway_url, "shards": 1, "session_start_limit": {**limit, "max_concurrency": 1}}
-        )
+        """
+        ``GET /gateway/bot``: the URL, the shard count to use and the session start limit.
+
+        As Discord's: 1000 IDENTIFYs a day (``remaining`` counts down with each), ``reset_after`` in ms, and
+        ``max_concurrency`` shards that may IDENTIFY together.
+        """
+        limit = {
+            "total": SESSION_STARTS_PER_DAY,
+            "remaining": max(0, SESSION_STARTS_PER_DAY - self.s.gateway.identify_count),
+            "reset_after": DAY_MS,
+            "max_concurrency": self.s.max_concurrency,
+        }
+        return Answer(200, {"url": self.s.gateway_url, "shards": self.s.shard_count, "session_start_limit": limit})
 
     async def me(self, _call: Call) -> Answer:
         """``GET /users/@me``."""

@@ -25,6 +25,12 @@ one object to hold:
 
 The verbs tests use (``add_guild``, ``invoke``, ``wait_for_request``, ...) stay on ``StandIn``, handed on to
 the part that does the work.
+
+Sharding: ``StandIn(shard_count=2)`` (or ``standin.shard_count = 2`` before the bot connects) makes
+``GET /gateway/bot`` ask for two shards and the gateway require them; each guild's events, interactions
+included, then reach only the session(s) of shard ``(guild_id >> 22) % 2`` (see :mod:`standin.sharding`,
+whose ``guild_id_on_shard`` makes guild ids for each shard). :attr:`Reply.shard_id` and
+:attr:`RecordedRequest.shard_id` say which shard an interaction was dispatched to.
 """
 
 import logging
@@ -37,12 +43,13 @@ from aiohttp import web
 from standin.directory import Directory
 from standin.front import HttpFront
 from standin.gateway import Gateway, Intent
-from standin.interactions import InteractionDriver, MessageRef, Reply, RunOptions
+from standin.interactions import InteractionDriver, MessageRef, PendingInteraction, Reply, RunOptions
 from standin.messages import MessageStore
 from standin.models import RecordedRequest, Violation
 from standin.ratelimits import Fault, RateLimiter
 from standin.recorder import Recorder
 from standin.rest import RestApi
+from standin.sharding import ShardError, shard_of
 from standin.spec import SpecChecker
 from standin.state import ChannelRef, Guild, GuildRef, Perm, User, UserRef
 
@@ -65,6 +72,11 @@ class StandIn:
     holding Manage Server (0x20), a text channel ``general`` and members ``activist`` and
     ``organiser``. ``reject_invalid`` answers bodies that break the spec or Discord's limits with
     400 / 50035, as Discord would (they are recorded as violations either way).
+
+    ``shard_count`` is the number of shards Discord asks the bot to use (``GET /gateway/bot``'s ``shards``);
+    above 1 the gateway requires IDENTIFY to carry ``shard: [id, shard_count]`` and sends each session only
+    its shard's guilds. ``max_concurrency`` is ``session_start_limit.max_concurrency`` (1 for most bots, 16
+    and up for very large ones): how many shards may IDENTIFY at once, which discord.py reads to pace shards.
     """
 
     def __init__(
@@ -81,8 +93,14 @@ class StandIn:
         bucket_limit: int = 50,
         bucket_window: float = 1.0,
         privileged_intents: int = Intent.PRIVILEGED,
+        shard_count: int = 1,
+        max_concurrency: int = 1,
     ) -> None:
         self.token = token
+        self.shard_count = shard_count
+        if max_concurrency < 1:
+            raise ValueError(f"max_concurrency must be at least 1, not {max_concurrency}")
+        self.max_concurrency = max_concurrency
         self.application_id = application_id
         self.host = host
         self.port = port
@@ -164,6 +182,7 @@ class StandIn:
         self.dispatch_event = gateway.dispatch
         self.wait_until_ready = gateway.wait_until_ready
         self.drop_gateway = gateway.drop
+        self.sessions_on_shard = gateway.sessions_on_shard
         # faults and rate limits
         self.faults = limiter.faults
         self.fail = limiter.fail
@@ -232,6 +251,40 @@ class StandIn:
     def guild(self) -> Guild:
         """The first (default) guild."""
         return self.directory.guild
+
+    # ------------------------------------------------------------ sharding (see sharding.py)
+
+    @property
+    def shard_count(self) -> int:
+        """How many shards the bot must use; settable before the bot connects (1: unsharded, as by default)."""
+        return self._shard_count
+
+    @shard_count.setter
+    def shard_count(self, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ShardError(f"shard_count must be a whole number of at least 1, not {value!r}")
+        self._shard_count = value
+
+    def shard_for(self, guild: GuildRef | None) -> int:
+        """The shard (of :attr:`shard_count`) that gets a guild's events; ``None`` resolves to the default guild."""
+        return shard_of(self.resolve_guild(guild).id, self.shard_count)
+
+    def guilds_on_shard(self, shard_id: int) -> list[Guild]:
+        """The bot's guilds whose events go to shard ``shard_id`` of :attr:`shard_count`."""
+        return [g for g in self.bot_guilds() if shard_of(g.id, self.shard_count) == shard_id]
+
+    def interactions_by_shard(self) -> dict[int, list[PendingInteraction]]:
+        """
+        Every interaction dispatched so far, grouped by the shard of the session(s) it was dispatched to.
+
+        Each :class:`~standin.interactions.PendingInteraction` says who answered how (``callback_type``,
+        ``rejected`` for refused second answers); interactions no session got are under ``-1``.
+        """
+        grouped: dict[int, list[PendingInteraction]] = {}
+        for pending in self.interactions.pending.values():
+            key = pending.shard_id if pending.shard_id is not None else -1
+            grouped.setdefault(key, []).append(pending)
+        return grouped
 
     # ------------------------------------------------------------ what was recorded (see recorder.py)
 

@@ -42,6 +42,24 @@ class Preview:
     stopped: tuple[str, ...] = ()
 
 
+def _died_here(owner: str) -> bool:
+    """Whether a claim's owner was a process of this machine that is no longer running."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def process_name() -> str:
     """Name the running process as a claim's owner: host, pid and a random part (a restart is someone new)."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
@@ -122,7 +140,15 @@ class ReminderService(Service):
         (:attr:`~storage.repositories.changes.Claim.TAKEN_OVER`: look in the channel before posting).
         """
         now = self.clock.now()
-        return await self.repos.claims.claim(guild_id, job_id, self.owner, now, now - CLAIM_LASTS)
+        claim = await self.repos.claims.claim(guild_id, job_id, self.owner, now, now - CLAIM_LASTS)
+        if claim is Claim.HELD_ELSEWHERE:
+            holder = await self.repos.claims.holder(guild_id, job_id)
+            if holder is not None and _died_here(holder):
+                # A process of this machine that is gone (killed, restarted): no need to wait for its claim to age.
+                log.info("Taking over %s from %s, which is no longer running", job_id, holder)
+                if await self.repos.claims.take_over(guild_id, job_id, holder, self.owner, now):
+                    return Claim.TAKEN_OVER
+        return claim
 
     async def release(self, guild_id: int, job_id: str) -> None:
         """Give up this process's claim (the post failed, and may be tried again by anyone)."""

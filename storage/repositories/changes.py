@@ -22,6 +22,7 @@ _TAKE_OVER = """
 UPDATE claims SET owner = ?, claimed_at = ?
 WHERE guild_id = ? AND job_id = ? AND (owner = ? OR claimed_at < ?)
 """
+_TAKE_FROM = "UPDATE claims SET owner = ?, claimed_at = ? WHERE guild_id = ? AND job_id = ? AND owner = ?"
 _HOLDER = "SELECT owner FROM claims WHERE guild_id = ? AND job_id = ?"
 _RELEASE = "DELETE FROM claims WHERE guild_id = ? AND job_id = ? AND owner = ?"
 _PRUNE_CLAIMS = "DELETE FROM claims WHERE claimed_at < ?"
@@ -115,6 +116,16 @@ class ClaimRepository:
         if taken != 1:
             return Claim.HELD_ELSEWHERE
         return Claim.TAKEN if holder == owner else Claim.TAKEN_OVER
+
+    async def holder(self, guild_id: int, job_id: str) -> str | None:
+        """Who holds the claim on ``job_id``, if anyone."""
+        value = await self._db.fetch_value(_HOLDER, (guild_id, job_id))
+        return None if value is None else str(value)
+
+    async def take_over(self, guild_id: int, job_id: str, holder: str, owner: str, now: datetime) -> bool:
+        """Move the claim from ``holder`` (known to be gone) to ``owner``; ``False`` if someone else moved it first."""
+        changed = await self._db.execute(_TAKE_FROM, (owner, _rows.to_unix(now), guild_id, job_id, holder))
+        return changed == 1
 
     async def release(self, guild_id: int, job_id: str, owner: str) -> None:
         """Give up a claim (the post is in the ledger now, or failed and may be tried again by anyone)."""
