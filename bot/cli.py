@@ -271,7 +271,12 @@ async def _copy(source: Database, settings: Settings, target_url: str) -> int:
         print("slatebot: TARGET_URL is DATABASE_URL itself; copy into another, empty database.", file=sys.stderr)
         return 2
     target_path = target_url if target_url.startswith(POSTGRES_PREFIXES) else database_path(target_url)
-    async with await Database.open(target_path) as target:
+    try:
+        opened = await Database.open(target_path)
+    except DatabaseUnreachable as exc:
+        print(f"slatebot: cannot use TARGET_URL {target_where}: {exc}", file=sys.stderr)
+        return 2
+    async with opened as target:
         try:
             report = await copy_database(source, target)
         except CopyRefused as exc:

@@ -71,7 +71,8 @@ async def copy_database(source: Database, target: Database) -> CopyReport:
         )
         raise CopyRefused(msg)
     counts: list[tuple[str, int]] = []
-    async with target.transaction():
+    # A write transaction on the source too: writers wait, so the copy is one consistent state, not a blend.
+    async with source.transaction(), target.transaction():
         for table in TABLES:
             if table not in tables:
                 continue

@@ -33,7 +33,7 @@ async def database_target(backend: str, tmp_path: Path, request: pytest.FixtureR
     if backend == "sqlite":
         yield tmp_path / "slatebot.db"
         return
-    from tests.postgres_fixtures import drop_test_database, fresh_database_url  # noqa: PLC0415 - a plugin
+    from tests.postgres_fixtures import drop_test_database, fresh_database_url
 
     base = request.getfixturevalue("postgres_base_url")
     url = await fresh_database_url(base, migrated=True)

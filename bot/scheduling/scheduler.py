@@ -286,6 +286,7 @@ class ReminderScheduler:
                 self._after_failure(occurrence, exc)
                 return
             await self.reminders.mark_sent(job_id, message_id, late=late)
+            log.info("Reminder %s posted (message %s)%s", job_id, message_id, " late" if late else "")
         self._retries.pop(job_id, None)
         await self._send_dms(occurrence)
 

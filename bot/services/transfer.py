@@ -261,9 +261,13 @@ class TransferService(Service):
             if at is None or timetable.get(kind) == at:
                 continue
             action = "add" if kind not in timetable else "update"
+            before = timetable.get(kind)
             timetable[kind] = at
             await self.repos.elections.set_milestone(guild_id, election.id, kind, at)
             report.changes.append(Change(action, "date", f"{kind.value} of {election.name}"))
+            if before is not None:
+                # A moved date, as if set by hand: every bot process re-plans, and its own posts the notice.
+                await self.timetable_changed(guild_id, election_id=election.id, kind=kind, before=before, after=at)
         if conflicts := timetable_conflicts(timetable):
             zone = ZoneInfo((await self.repos.guilds.get(guild_id)).timezone)
             problems.extend(Problem(record.line, f"{record.name}: {c.sentence(zone)}") for c in conflicts)

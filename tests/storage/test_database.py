@@ -13,8 +13,8 @@ import asyncpg
 import pytest
 
 from storage.database import Database
-from storage.sqlite import SqliteDatabase
 from storage.migrate import Migration, MigrationError, load_migrations
+from storage.sqlite import SqliteDatabase
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "storage" / "migrations"
 
@@ -117,9 +117,7 @@ def test_migration_files_are_numbered_contiguously_from_one() -> None:
         assert on_disk == [m.name for m in migrations], dialect
 
 
-@pytest.mark.parametrize(
-    "migration", load_migrations("sqlite") + load_migrations("postgresql"), ids=lambda m: m.name
-)
+@pytest.mark.parametrize("migration", load_migrations("sqlite") + load_migrations("postgresql"), ids=lambda m: m.name)
 def test_every_migration_opens_with_a_reason_header(migration: Migration) -> None:
     """Each migration file's first line is a ``-- Reason:`` comment saying why it exists."""
     first_line = migration.sql.splitlines()[0]
@@ -329,7 +327,9 @@ async def test_a_task_started_inside_a_transaction_gets_its_own_once_that_one_ha
 # --------------------------------------------------------------------------------------------------- backup
 
 
-async def test_backup_while_another_task_writes_is_consistent_and_opens(sqlite_db: SqliteDatabase, tmp_path: Path) -> None:
+async def test_backup_while_another_task_writes_is_consistent_and_opens(
+    sqlite_db: SqliteDatabase, tmp_path: Path
+) -> None:
     """backup() during a stream of writes gives a file that passes integrity_check and holds the data."""
     db = sqlite_db
     await db.execute("INSERT INTO elections (guild_id, name, name_key) VALUES (1, 'NEC 2025', 'nec 2025')")
