@@ -624,11 +624,17 @@ async def _serve(settings: Settings, *, database_url: str | None, role: str, int
     from bot.app import SlateBot
     from bot.endpoint import point_discord_at, reset_discord_endpoints
     from bot.services.container import Services
-    from bot.settings import database_path
+    from bot.settings import POSTGRES_PREFIXES, database_path
     from storage.database import Database
 
     with tempfile.TemporaryDirectory(prefix="slatebot-console-") as scratch:
-        path = database_path(database_url) if database_url else Path(scratch) / "console.db"
+        path: Path | str
+        if database_url is None:
+            path = Path(scratch) / "console.db"
+        elif database_url.startswith(POSTGRES_PREFIXES):
+            path = database_url
+        else:
+            path = database_path(database_url)
         standin = StandIn()
         await standin.start()
         point_discord_at(standin.api_base)
@@ -637,7 +643,14 @@ async def _serve(settings: Settings, *, database_url: str | None, role: str, int
         if database_url is None and SAMPLE.is_file():
             await services.transfer.import_text(GUILD, 0, SAMPLE.read_text(encoding="utf-8"), filename=SAMPLE.name)
         bot_settings = settings.model_copy(
-            update={"discord_api_base": standin.api_base, "dev_guild_id": GUILD, "discord_token": None}
+            # One process, one local Discord, every guild: whatever shards the environment names for `run`.
+            update={
+                "discord_api_base": standin.api_base,
+                "dev_guild_id": GUILD,
+                "discord_token": None,
+                "shard_count": None,
+                "shard_ids": None,
+            }
         )
         bot = SlateBot(bot_settings, services, guild_ready_timeout=0.05)
         task = asyncio.create_task(bot.start(standin.token))

@@ -27,6 +27,8 @@ SETTINGS_VARIABLES = (
     "DEV_GUILD_ID",
     "LOG_LEVEL",
     "DEFAULT_TIMEZONE",
+    "SHARD_COUNT",
+    "SHARD_IDS",
 )
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.distinctive-test-token-do-not-log"
 
@@ -357,6 +359,34 @@ def _slatebot(*args: str) -> subprocess.CompletedProcess[str]:
         check=False,
         env={**os.environ, "LOG_LEVEL": "WARNING"},
     )
+
+
+def test_run_with_a_shard_past_the_count_exits_2_with_one_line() -> None:
+    """`slatebot run --shard-count 2 --shard-ids 2`: refused before connecting, naming the shards there are."""
+    done = _slatebot("run", "--shard-count", "2", "--shard-ids", "2")
+    assert done.returncode == 2
+    assert "shard 2 does not exist with 2 shard(s): shards are 0 to 1" in _one_line(done.stderr)
+
+
+def test_run_flags_override_the_shard_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--shard-count/--shard-ids win over SHARD_COUNT/SHARD_IDS: a bad SHARD_IDS in the environment is replaced."""
+    env = {**os.environ, "LOG_LEVEL": "WARNING", "SHARD_COUNT": "1", "SHARD_IDS": "5"}
+    env.pop("DISCORD_TOKEN", None)
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], capture_output=True, text=True, timeout=120, check=False, env=env
+    )
+    assert bad.returncode == 2 and "SHARD_IDS" in bad.stderr
+    fixed = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--shard-count", "8", "--shard-ids", "5"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+    # The shard settings are now good; what stops it is the missing token, as for any run without one.
+    assert fixed.returncode == 2
+    assert "DISCORD_TOKEN is not set" in fixed.stderr
 
 
 def _one_line(err: str) -> str:

@@ -105,6 +105,12 @@ def test_database_url_names_a_relative_or_absolute_file(url: str, path: Path) ->
         ("DEFAULT_TIMEZONE", "../../etc/passwd", "is not an IANA time zone"),
         ("DISCORD_API_BASE", "ftp://127.0.0.1/api", "must be an http:// or https:// URL"),
         ("DISCORD_API_BASE", "127.0.0.1:8080", "must be an http:// or https:// URL"),
+        ("DATABASE_URL", "postgresql://127.0.0.1:5432/", "a PostgreSQL URL needs a host and a database name"),
+        ("SHARD_COUNT", "two", "must be a whole number of shards, 1 or more"),
+        ("SHARD_COUNT", "0", "must be a whole number of shards, 1 or more"),
+        ("SHARD_IDS", "0;1", "must list shard numbers separated by commas"),
+        ("SHARD_IDS", "0,0", "lists a shard twice"),
+        ("SHARD_IDS", "1", "shard ids need a shard count (SHARD_COUNT or --shard-count)"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_variable_and_the_fix(
@@ -126,3 +132,33 @@ def test_a_bad_value_in_dotenv_is_reported_the_same_way(clean_environment: Path)
     (clean_environment / ".env").write_text("DEV_GUILD_ID=my-server\n", encoding="utf-8")
     with pytest.raises(SettingsError, match=r"^DEV_GUILD_ID must be a Discord server"):
         load_settings()
+
+
+def test_shard_ids_past_the_shard_count_are_refused_naming_the_shards_there_are(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SHARD_IDS=2 with SHARD_COUNT=2 names shards 0 to 1 (shards count from 0)."""
+    monkeypatch.setenv("SHARD_COUNT", "2")
+    monkeypatch.setenv("SHARD_IDS", "2")
+    with pytest.raises(SettingsError, match="SHARD_IDS shard 2 does not exist with 2 shard"):
+        load_settings()
+
+
+def test_a_postgresql_url_is_kept_and_shown_without_its_password() -> None:
+    """DATABASE_URL=postgresql://... opens PostgreSQL; messages show it with the password hidden."""
+    settings = load_settings(_env_file=None, database_url="postgresql://slate:s3cret@db.example:5432/slatebot")
+    assert settings.is_postgres
+    assert settings.database_target == "postgresql://slate:s3cret@db.example:5432/slatebot"
+    assert settings.database_where == "postgresql://slate:***@db.example:5432/slatebot"
+    assert "s3cret" not in settings.database_where
+
+
+def test_the_shards_a_process_runs_and_owns() -> None:
+    """SHARD_COUNT=4, SHARD_IDS=1,3: runs two of four shards, owns their guilds only, paces at half the limit."""
+    shards = load_settings(_env_file=None, shard_count=4, shard_ids="3, 1").shards
+    assert shards.running == (1, 3)
+    assert shards.share == 0.5
+    assert shards.owns(1 << 22) and shards.owns(3 << 22)
+    assert not shards.owns(0) and not shards.owns(2 << 22)
+    unsharded = load_settings(_env_file=None).shards
+    assert unsharded.share == 1.0 and unsharded.owns(12345)
