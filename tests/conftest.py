@@ -6,6 +6,7 @@ throwaway PostgreSQL server (:mod:`tests.postgres_fixtures`; skipped where Postg
 storage and service test runs on both.
 """
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,8 +18,11 @@ from tests.fakes import GUILD, NEC_2025, ORGANISER, FakeClock
 
 pytest_plugins = ["tests.postgres_fixtures"]
 
-#: The engines every storage, service and end-to-end test runs on.
-BACKENDS = ("sqlite", "postgresql")
+#: The engines every storage, service and end-to-end test runs on; SLATEBOT_TEST_BACKENDS=sqlite narrows a quick
+#: local run to one (CI runs both).
+BACKENDS = tuple(
+    name.strip() for name in os.environ.get("SLATEBOT_TEST_BACKENDS", "sqlite,postgresql").split(",") if name.strip()
+)
 
 
 @pytest.fixture(params=BACKENDS)
