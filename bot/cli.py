@@ -71,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     console = verbs.add_parser("console", help="try every command locally: no token, no network")
     console.add_argument("--database", metavar="URL", help="use this database instead of a temporary sample one")
     console.add_argument("--as", dest="role", choices=("member", "organiser"), default="organiser")
+    console.add_argument(
+        "--at",
+        metavar='"YYYY-MM-DD HH:MM"',
+        help="start the console's clock here (London time; default 2025-04-14 09:00, a week before the sample "
+        "ballot opens); 'wait 1d' moves it on",
+    )
     imp = verbs.add_parser("import", help="import a YAML or CSV file into a guild")
     imp.add_argument("file", type=Path)
     imp.add_argument("--guild", type=int, required=True, metavar="ID")
@@ -199,7 +205,12 @@ def _console(settings: Settings, args: argparse.Namespace) -> int:
 
     database = getattr(args, "database", None)
     role = getattr(args, "role", "organiser")
-    return run_console(settings, database_url=database, role=role)
+    at = getattr(args, "at", None)
+    try:
+        return run_console(settings, database_url=database, role=role, at=at)
+    except ValueError as exc:
+        print(f"slatebot: {exc}", file=sys.stderr)
+        return 2
 
 
 def _reads_only(args: argparse.Namespace, verb: str) -> bool:

@@ -19,25 +19,32 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import AsyncGenerator, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
 from importlib import resources
 from pathlib import Path
 from types import FrameType
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 from zoneinfo import ZoneInfo
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion, PathCompleter
 from prompt_toolkit.document import Document
 from prompt_toolkit.history import InMemoryHistory
+from prompt_toolkit.patch_stdout import patch_stdout
 
-from bot.clock import SystemClock
+from bot.clock import Clock, OffsetClock, SystemClock
 from bot.settings import Settings
 from standin.interactions import InteractionFailed, Reply
-from standin.server import StandIn
+from standin.server import ACTIVIST_ID, DEFAULT_CHANNEL_ID, DEFAULT_ORGANISER_ROLE_ID, ORGANISER_ID, StandIn
 from standin.spec import body_checks_installed, default_spec_path
+from standin.state import Channel, Perm, StoredMessage
+
+if TYPE_CHECKING:
+    from bot.app import SlateBot
+    from bot.scheduling.scheduler import ReminderScheduler
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +59,15 @@ Type a slash command as in Discord, options as 'name: value':
   /organise election add name: NEC 2027
   /organise import file: examples/nec_2025.yaml dry_run: true     (a file path for an attachment)
 Then:
-  click N            press button N of the last message
+  wait DURATION      move the console's clock on (30m, 2h, 1d, 1w): every reminder, DM and notice due
+                     on the way is posted, in order, and printed as it arrives
+  click N            press button N of the last message (an answer, a reminder or a DM)
   select N M [M..]   choose option(s) M of select menu N
   as member|organiser  switch who you are (now: {who})
   help               this text
   quit               leave (Ctrl-D works too)
+It is now {now} by the console's clock, which started at {start}; start it elsewhere
+with: slatebot console --at "2025-05-19 08:00". Files the bot sends are saved in {files}.
 At a terminal, Tab completes command names, subcommands, option names and option values (press it
 again to move through the list); Ctrl-C drops the line you are typing, a running command or an open form."""
 WIDTH = 78
@@ -66,7 +77,17 @@ _TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
 _OPTION_WORD = re.compile(r"(?<!\S)([a-z][a-z0-9_-]*):(?=\s|$)")
 _SUBCOMMAND_TYPES = (1, 2)
 _BOOLEAN, _ATTACHMENT = 5, 11
-KEYWORDS = ("help", "click", "select", "as", "quit")
+KEYWORDS = ("help", "wait", "click", "select", "as", "quit")
+#: The console's clock starts here unless --at says otherwise: a week before the sample NEC 2025 ballot opens.
+DEFAULT_START = "2025-04-14 09:00"
+#: The sample server's reminder channel and the role its reminders ping.
+REMINDERS_CHANNEL = 1101
+MEMBERS_ROLE = 1002
+_DURATION = re.compile(r"(\d+)\s*([mhdw])")
+_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+# What discord.utils.escape_markdown puts a backslash before; a reader's client shows the character alone.
+_ESCAPED = re.compile(r"\\([\\*_~`|>#\-\[\]()])")
+_MENTION = re.compile(r"<(@&|@!?|#)(\d+)>")
 
 
 class Interrupted(Exception):
@@ -142,13 +163,82 @@ def _indent(line: str) -> str:
 class Renderer:
     """Turns what Discord received into readable text; numbers the clickable parts of the last message."""
 
-    def __init__(self, zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        zone: ZoneInfo,
+        *,
+        now: Callable[[], datetime] | None = None,
+        names: Callable[[str, int], str | None] | None = None,
+        files: Path | None = None,
+    ) -> None:
         self.zone = zone
+        self.now = now or (lambda: datetime.now(UTC))
+        self.names = names or (lambda _kind, _id: None)
+        self.files = files
         self.controls: list[dict[str, Any]] = []
 
     def text(self, value: str) -> str:
-        """User-visible text with timestamps made readable."""
-        return human_time(value, self.zone)
+        """User-visible text as a reader's client shows it: timestamps, mentions as names, escapes removed."""
+        value = human_time(value, self.zone, self.now())
+
+        def mention(match: re.Match[str]) -> str:
+            kind = {"@&": "role", "#": "channel"}.get(match.group(1), "user")
+            name = self.names(kind, int(match.group(2)))
+            if name is None:
+                return match.group(0)
+            return f"#{name}" if kind == "channel" else f"@{name}"
+
+        return _ESCAPED.sub(r"\1", _MENTION.sub(mention, value))
+
+    def where(self, channel_id: int | None) -> str:
+        """A channel as a reader names it: ``#reminders``, or ``DM``."""
+        if channel_id is None:
+            return "#general"
+        name = self.names("channel", channel_id)
+        return "DM" if name is None else f"#{name}"
+
+    def save(self, filename: str, data: bytes) -> Path | None:
+        """Keep a file the bot sent in the files folder, under its name (``-2``, ``-3``... if taken)."""
+        if self.files is None:
+            return None
+        self.files.mkdir(parents=True, exist_ok=True)
+        safe = Path(filename).name or "file"
+        target = self.files / safe
+        stem, suffix, tries = target.stem, target.suffix, 1
+        while target.exists():
+            tries += 1
+            target = self.files / f"{stem}-{tries}{suffix}"
+        target.write_bytes(data)
+        return target
+
+    def file_line(self, filename: str, data: bytes) -> str:
+        """One line for an attachment, naming where it was saved."""
+        saved = self.save(filename, data)
+        size = f"{len(data):,} bytes"
+        return f"[file] {filename} ({size})" + (f" saved to {saved}" if saved else "")
+
+    def message(self, message: Mapping[str, Any], files: Iterable[tuple[str, bytes]], where: str) -> str:
+        """A message the bot posted on its own (a reminder, a DM, a notice), headed by where it went."""
+        stamp = self.now().astimezone(self.zone).strftime("%a %-d %b %Y %H:%M")
+        lines = [f"--- {where} · {stamp} " + "-" * max(3, WIDTH - 10 - len(where) - len(stamp))]
+        lines.extend(self._body(message, files, keep_controls=True))
+        return "\n".join(lines)
+
+    def _body(
+        self, message: Mapping[str, Any], files: Iterable[tuple[str, bytes]], *, keep_controls: bool = False
+    ) -> list[str]:
+        lines: list[str] = []
+        if message.get("content"):
+            lines.append(self.text(str(message["content"])))
+        for embed in message.get("embeds") or []:
+            lines.append(self.embed(embed))
+        lines.extend(self.file_line(name, data) for name, data in files)
+        # A message without buttons leaves the last one's numbers as they were: a DM after a reminder, say.
+        if message.get("components") or not keep_controls:
+            controls = self.components(message.get("components") or [])
+            if controls:
+                lines.append(controls)
+        return lines
 
     def reply(self, reply: Reply) -> str:
         """A whole answer: content, embeds, files, numbered buttons and menus."""
@@ -158,17 +248,10 @@ class Renderer:
         if reply.modal is not None:
             return f"(a form opens: {reply.modal.get('title', '')})"
         message = reply.message or {}
-        marker = "(only you can see this)" if reply.ephemeral else "(posted in #general)"
-        lines.append(marker)
-        if message.get("content"):
-            lines.append(self.text(str(message["content"])))
-        for embed in message.get("embeds") or []:
-            lines.append(self.embed(embed))
-        for file in reply.files:
-            lines.append(f"[file] {file.filename} ({file.size:,} bytes)")
-        controls = self.components(message.get("components") or [])
-        if controls:
-            lines.append(controls)
+        channel = message.get("channel_id")
+        where = self.where(int(channel) if channel else None)
+        lines.append("(only you can see this)" if reply.ephemeral else f"(posted in {where})")
+        lines.extend(self._body(message, [(f.filename, f.data) for f in reply.files]))
         return "\n".join(lines)
 
     def embed(self, embed: dict[str, Any]) -> str:
@@ -218,16 +301,65 @@ class Renderer:
 class Console:
     """The prompt loop over a running stand-in and bot."""
 
-    def __init__(self, standin: StandIn, *, role: str, out: TextIO, zone: ZoneInfo, interactive: bool) -> None:
+    def __init__(
+        self,
+        standin: StandIn,
+        *,
+        role: str,
+        out: TextIO,
+        zone: ZoneInfo,
+        interactive: bool,
+        clock: Clock | None = None,
+        advance: Callable[[timedelta], Awaitable[list[str]]] | None = None,
+        files: Path | None = None,
+    ) -> None:
         self.standin = standin
         self.user = USERS[role]
         self.role = role
         self.out = out
-        self.render = Renderer(zone)
+        self.clock = clock or SystemClock()
+        self.started = self.clock.now()
+        self.advance = advance
+        self.files = files
+        self.render = Renderer(zone, now=self.clock.now, names=self._name_of, files=files)
         self.interactive = interactive
-        self.last: Reply | None = None
+        #: The message whose buttons ``click`` presses: the last answer, reminder or DM shown with any.
+        self.last: Reply | StoredMessage | None = None
         self._session: PromptSession[str] | None = None
         self._form_session: PromptSession[str] | None = None
+        standin.message_store.observers.append(self._posted)
+
+    def _name_of(self, kind: str, snowflake: int) -> str | None:
+        """The name a reader sees for a mentioned channel, role or user of the console's server."""
+        guild = self.standin.resolve_guild(GUILD)
+        if kind == "channel":
+            channel = guild.channels.get(snowflake)
+            return None if channel is None else channel.name
+        if kind == "role":
+            role = guild.roles.get(snowflake)
+            return None if role is None else role.name
+        user = self.standin.directory.users.get(snowflake)
+        return None if user is None else (user.global_name or user.username)
+
+    def _posted(self, message: StoredMessage, channel: Channel) -> None:
+        """Print what the bot posts on its own (reminders, DMs, notices) as it arrives; answers print themselves."""
+        if message.interaction_id is not None or message.ephemeral:
+            return
+        if int(message.data["author"]["id"]) != self.standin.directory.bot_user.id:
+            return
+        if channel.type == 1:
+            recipient = self.standin.directory.users.get(channel.recipient_id or 0)
+            where = f"DM to {recipient.username}" if recipient else "DM"
+        else:
+            where = f"#{channel.name}"
+        self.say(self.render.message(message.data, [(f.filename, f.data) for f in message.files], where))
+        if message.data.get("components"):
+            self.last = message
+
+    def close(self) -> None:
+        """Stop printing what the bot posts."""
+        if self._posted in self.standin.message_store.observers:
+            self.standin.message_store.observers.remove(self._posted)
 
     @property
     def prompt(self) -> str:
@@ -235,8 +367,8 @@ class Console:
         return f"slatebot ({self.role})> "
 
     def say(self, text: str) -> None:
-        """Print a block of output."""
-        print(text, file=self.out, flush=True)
+        """Print a block of output (at a terminal, above the prompt being typed at, which is drawn again below)."""
+        print(text, file=sys.stdout if self.interactive else self.out, flush=True)
 
     async def handle(self, line: str) -> bool:
         """Run one typed line; returns False when the user asked to leave. Nothing a user types escapes from here."""
@@ -250,7 +382,9 @@ class Console:
             if word in {"quit", "exit"}:
                 return False
             if word == "help":
-                self.say(HELP.format(who=self.role))
+                self.say(self.help_text())
+            elif word == "wait":
+                await self.wait(line)
             elif word == "as":
                 self.switch(line)
             elif word == "click":
@@ -271,6 +405,25 @@ class Console:
             log.debug("console line failed: %s", line, exc_info=True)
             self.say(f"!! That line could not be run ({type(exc).__name__}: {exc}).")
         return True
+
+    def stamp(self, instant: datetime | None = None) -> str:
+        """A moment by the console's clock, as a Londoner reads it: ``Monday 14 April 2025 09:00``."""
+        return (instant or self.clock.now()).astimezone(self.render.zone).strftime("%A %-d %B %Y %H:%M")
+
+    def help_text(self) -> str:
+        """The help, with the clock and the files folder filled in."""
+        files = str(self.files) if self.files else "no folder (files are only listed)"
+        return HELP.format(who=self.role, now=self.stamp(), start=self.stamp(self.started), files=files)
+
+    async def wait(self, line: str) -> None:
+        """``wait 7d``: move the clock on; what falls due on the way is posted, and printed as it arrives."""
+        text = line.split(maxsplit=1)[1] if len(line.split()) > 1 else ""
+        delta = parse_duration(text)
+        if self.advance is None:
+            raise ValueError("this console's clock cannot be moved")
+        fired = await self.advance(delta)
+        done = f"{len(fired)} reminder(s) fell due on the way" if fired else "nothing fell due on the way"
+        self.say(f"It is now {self.stamp()} ({done}).")
 
     def switch(self, line: str) -> None:
         """``as member`` or ``as organiser``."""
@@ -380,7 +533,7 @@ class Console:
             raise ValueError("say 'click N' with the button's number")
         item = self._control(parts[1], 2)
         assert self.last is not None  # noqa: S101 - checked by _control
-        reply = await self.standin.click(self.last, str(item["custom_id"]), user=self.user)
+        reply = await self.standin.click(self.last, str(item["custom_id"]), user=self.user, wait_for_followup=True)
         await self._after_component(reply)
 
     async def select(self, line: str) -> None:
@@ -426,7 +579,9 @@ class Console:
             )
             session = self._session
         try:
-            return await session.prompt_async(prompt)
+            # What the bot posts while a line is being typed (a reminder falling due) prints above the prompt.
+            with patch_stdout(raw=True):
+                return await session.prompt_async(prompt)
         except EOFError:
             return None
         except KeyboardInterrupt:
@@ -599,6 +754,32 @@ class LineCompleter(Completer):
             yield Completion(item.text, start_position=item.start, display=item.display, display_meta=item.meta)
 
 
+def parse_duration(text: str) -> timedelta:
+    """``30m``, ``2h``, ``1d``, ``1w`` (or several: ``1d12h``) as a length of time; ``ValueError`` saying how."""
+    cleaned = text.strip().lower().replace(" ", "")
+    parts = _DURATION.findall(cleaned)
+    if not cleaned or "".join(f"{n}{u}" for n, u in parts) != cleaned:
+        raise ValueError("say how long to wait, such as 'wait 30m', 'wait 2h', 'wait 1d' or 'wait 1w'")
+    delta = timedelta(seconds=sum(int(n) * _UNITS[u] for n, u in parts))
+    if delta <= timedelta(0):
+        raise ValueError("wait for some time: 'wait 30m', 'wait 1d'")
+    if delta > timedelta(days=366):
+        raise ValueError("wait at most a year at a time")
+    return delta
+
+
+def parse_start(text: str, zone: ZoneInfo) -> datetime:
+    """``--at "YYYY-MM-DD HH:MM"``, a wall time in ``zone``, as an aware instant; ``ValueError`` saying how."""
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})", text.strip())
+    try:
+        if match is None:
+            raise ValueError
+        day, at = date.fromisoformat(match.group(1)), dt_time.fromisoformat(match.group(2))
+    except ValueError:
+        raise ValueError(f'--at wants "YYYY-MM-DD HH:MM" (such as "2025-05-19 08:00"), not {text!r}') from None
+    return datetime.combine(day, at, tzinfo=zone)
+
+
 def _ranked(names: Iterable[str], typed: str) -> list[str]:
     """The names containing what was typed, those starting with it first."""
     starts = [n for n in names if n.lower().startswith(typed)]
@@ -620,13 +801,17 @@ def _read_attachment(option: str, raw: str) -> tuple[str, bytes]:
         raise ValueError(f"Cannot read {raw}: {exc.strerror or exc}") from None
 
 
-async def _serve(settings: Settings, *, database_url: str | None, role: str, interactive: bool) -> int:
+async def _serve(
+    settings: Settings, *, database_url: str | None, role: str, interactive: bool, at: str | None = None
+) -> int:
     from bot.app import SlateBot
     from bot.endpoint import point_discord_at, reset_discord_endpoints
     from bot.services.container import Services
     from bot.settings import POSTGRES_PREFIXES, database_path
     from storage.database import Database
 
+    zone = ZoneInfo(settings.default_timezone)
+    clock = OffsetClock(parse_start(at or DEFAULT_START, zone))
     with tempfile.TemporaryDirectory(prefix="slatebot-console-") as scratch:
         path: Path | str
         if database_url is None:
@@ -635,13 +820,18 @@ async def _serve(settings: Settings, *, database_url: str | None, role: str, int
             path = database_url
         else:
             path = database_path(database_url)
-        standin = StandIn()
+        files = Path(tempfile.mkdtemp(prefix="slatebot-files-"))
+        standin = _sample_server()
         await standin.start()
         point_discord_at(standin.api_base)
         db = await Database.open(path)
-        services = Services.build(db, SystemClock(), default_timezone=settings.default_timezone)
-        if database_url is None and SAMPLE.is_file():
+        services = Services.build(db, clock, default_timezone=settings.default_timezone)
+        sample = database_url is None and SAMPLE.is_file()
+        if sample:
             await services.transfer.import_text(GUILD, 0, SAMPLE.read_text(encoding="utf-8"), filename=SAMPLE.name)
+            # Ready to watch: reminders in #reminders pinging @Members, and the member subscribed to DMs.
+            await services.guilds.set_reminder_channel(GUILD, 0, REMINDERS_CHANNEL, MEMBERS_ROLE)
+            await services.privacy.subscribe(GUILD, ACTIVIST_ID)
         bot_settings = settings.model_copy(
             # One process, one local Discord, every guild: whatever shards the environment names for `run`.
             update={
@@ -653,16 +843,38 @@ async def _serve(settings: Settings, *, database_url: str | None, role: str, int
             }
         )
         bot = SlateBot(bot_settings, services, guild_ready_timeout=0.05)
+        zone = ZoneInfo((await services.guilds.get(GUILD)).timezone)
+        console = Console(
+            standin,
+            role=role,
+            out=sys.stdout,
+            zone=zone,
+            interactive=interactive,
+            clock=clock,
+            advance=lambda delta: _scheduler(bot).advance(delta),
+            files=files,
+        )
+        console.say(
+            f"The console's clock starts at {console.stamp()} ({zone.key}) and runs on from there; "
+            "'wait 1d' moves it on a day, posting whatever falls due.\n"
+            f"Files the bot sends are saved in {files}"
+        )
+        if not sample and not await services.transfer.has_data(GUILD):
+            console.say(f"This database has no campaign yet. Load the sample with:\n  /organise import file: {SAMPLE}")
         task = asyncio.create_task(bot.start(standin.token))
         started = time.monotonic()
         try:
             await asyncio.wait_for(bot.wait_until_ready(), 30)
             await standin.wait_until_ready(30)
             log.info("Console ready in %.1f s", time.monotonic() - started)
-            zone = ZoneInfo((await services.guilds.get(GUILD)).timezone)
-            console = Console(standin, role=role, out=sys.stdout, zone=zone, interactive=interactive)
+            # What fell due at the start (a reminder of that very morning) is printed before the first prompt.
+            await _scheduler(bot).settle(10)
             await console.loop()
         finally:
+            console.close()
+            with contextlib.suppress(Exception):
+                # A reminder being posted as the user leaves is finished first, rather than cut off mid-DM.
+                await _scheduler(bot).settle(10)
             await bot.close()
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -673,7 +885,40 @@ async def _serve(settings: Settings, *, database_url: str | None, role: str, int
     return 0
 
 
-def run_console(settings: Settings, *, database_url: str | None = None, role: str = "organiser") -> int:
+def _scheduler(bot: "SlateBot") -> "ReminderScheduler":
+    """The running bot's reminder scheduler (the console moves its clock)."""
+    cog = bot.get_cog("Reminders")
+    scheduler = getattr(cog, "scheduler", None)
+    if scheduler is None:
+        raise ValueError("the bot's reminders are not running yet")
+    return cast("ReminderScheduler", scheduler)
+
+
+def _sample_server() -> StandIn:
+    """The local Discord with the console's server: #general, #reminders, and the Organiser and Members roles."""
+    standin = StandIn(default_guild=False)
+    standin.add_guild(
+        GUILD,
+        "Slate HQ",
+        channels=[
+            {"id": DEFAULT_CHANNEL_ID, "name": "general"},
+            {"id": REMINDERS_CHANNEL, "name": "reminders", "topic": "Ballot reminders from Slatebot"},
+        ],
+        roles=[
+            {"id": DEFAULT_ORGANISER_ROLE_ID, "name": "Organiser", "permissions": Perm.MANAGE_GUILD},
+            {"id": MEMBERS_ROLE, "name": "Members", "mentionable": True},
+        ],
+        members=[
+            {"id": ACTIVIST_ID, "username": "activist", "roles": ["Members"]},
+            {"id": ORGANISER_ID, "username": "organiser", "roles": ["Organiser", "Members"]},
+        ],
+    )
+    return standin
+
+
+def run_console(
+    settings: Settings, *, database_url: str | None = None, role: str = "organiser", at: str | None = None
+) -> int:
     """Start the stand-in and the real bot, then read commands until quit; returns the exit code."""
     # prompt_toolkit needs a terminal on both sides; anything else is read line by line.
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
@@ -689,6 +934,8 @@ def run_console(settings: Settings, *, database_url: str | None = None, role: st
         # The stand-in's own warning is silenced above with the rest of its chatter; this one line is not.
         print("Request bodies are not checked against Discord's spec: jsonschema is not installed.", file=sys.stderr)
     try:
-        return asyncio.run(_serve(settings, database_url=database_url, role=role, interactive=interactive))
+        if at is not None:
+            parse_start(at, ZoneInfo(settings.default_timezone))  # a bad --at is one line, before anything starts
+        return asyncio.run(_serve(settings, database_url=database_url, role=role, interactive=interactive, at=at))
     except KeyboardInterrupt:
         return 130

@@ -55,6 +55,8 @@ class MessageStore:
         self._gateway = gateway
         self._application_id = application_id
         self._link_base = link_base
+        #: Called with each message as it is created (what a console prints as it arrives).
+        self.observers: list[Callable[[StoredMessage, Channel], None]] = []
 
     async def serve_attachment(self, request: web.Request) -> web.StreamResponse:
         """``GET /attachments/{channel_id}/{attachment_id}/{filename}``: an uploaded file, as the CDN serves it."""
@@ -228,6 +230,8 @@ class MessageStore:
         if not stored.ephemeral:
             channel.last_message_id = mid
             await self._message_event("MESSAGE_CREATE", channel, data, author)
+        for observe in list(self.observers):
+            observe(stored, channel)
         return stored
 
     async def edit_message(

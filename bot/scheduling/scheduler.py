@@ -12,7 +12,8 @@ Exactly once, as members see it:
   missed-but-unsent; before posting such a *late* reminder the poster looks at the channel's recent messages
   for the reminder's reference (in its embed footer) and, if Discord already has it, only writes the ledger;
 - two occurrences missed for the same date (the bot was down over both the 7-day and the 1-day reminder) post
-  once: the latest is posted, the others are recorded as superseded;
+  once: the latest is posted, the others are recorded as superseded; and none is caught up when the same
+  date's next reminder comes within :data:`NEXT_ONE_SOON` (it says much the same, and soon);
 - a reminder missed while its date has already passed is skipped and logged.
 
 ``misfire_grace_time=None`` with ``coalesce=True``: a job delayed by a busy loop still runs once, however late,
@@ -35,7 +36,7 @@ from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.clock import Clock
+from bot.clock import AdjustableClock, Clock
 from bot.domain.reminders import Claim, Occurrence, Triage
 from bot.scheduling import jobs
 from bot.scheduling.pacing import DEFAULT_IN_FLIGHT, DEFAULT_PER_SECOND, Pacer, PacerClosed
@@ -51,6 +52,8 @@ RETRY_DELAYS = (30.0, 120.0, 600.0)
 LATE_AFTER = timedelta(minutes=1)
 #: Requests a subscriber DM costs: opening the DM channel, then the message.
 DM_COST = 2
+#: A missed reminder is not caught up when the same date's next reminder comes within this long.
+NEXT_ONE_SOON = timedelta(hours=6)
 #: A reminder another process is posting is looked at again after this long (by then it is posted and recorded,
 #: or its claim has gone stale and this process takes it over).
 CLAIMED_ELSEWHERE_RETRY = timedelta(seconds=65)
@@ -76,6 +79,8 @@ class ReminderScheduler:
         self.pacer = Pacer(per_second, in_flight)
         self._scheduler: AsyncIOScheduler | None = None
         self._planned: dict[str, Occurrence] = {}
+        #: When each planned job is to run, by the service clock (its occurrence's time, or a retry's).
+        self._when: dict[str, datetime] = {}
         self._by_guild: dict[int, set[str]] = {}
         self._running: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -90,6 +95,7 @@ class ReminderScheduler:
         """Start APScheduler inside the running loop and build every guild's jobs from the database."""
         self.pacer = Pacer(*self._pace)
         self._planned.clear()
+        self._when.clear()
         self._by_guild.clear()
         self._scheduler = AsyncIOScheduler(
             timezone=UTC,
@@ -176,7 +182,17 @@ class ReminderScheduler:
             elif occurrence.job_id in planned_before:
                 self._schedule(occurrence, self.clock.now())
         late = [o for o in late if o.job_id not in self._retries and o.job_id not in planned_before]
-        catching_up = _latest_per_date(late) if catch_up else []
+        # A missed reminder is caught up once per date, unless the same date's next reminder comes within a few
+        # hours: members would read nearly the same words twice in a short while.
+        now = self.clock.now()
+        nearest = {}
+        for o in sorted(triaged.future, key=lambda o: o.run_at, reverse=True):
+            nearest[_date_key(o)] = o.run_at
+        catching_up = (
+            [o for o in _latest_per_date(late) if not _next_is_nearer(o, nearest.get(_date_key(o)), now)]
+            if catch_up
+            else []
+        )
         for occurrence in catching_up:
             self._schedule(occurrence, self.clock.now())
         for occurrence in late:
@@ -186,7 +202,11 @@ class ReminderScheduler:
 
     def _schedule(self, occurrence: Occurrence, when: datetime) -> None:
         self._planned[occurrence.job_id] = occurrence
+        self._when[occurrence.job_id] = when
         self._by_guild.setdefault(occurrence.guild_id, set()).add(occurrence.job_id)
+        self._add_job(occurrence.job_id, when)
+
+    def _add_job(self, job_id: str, when: datetime) -> None:
         if self._scheduler is None:
             return
         # Jobs run on the real clock; the service clock may be a test's, so keep the same distance from "now".
@@ -195,13 +215,70 @@ class ReminderScheduler:
             jobs.post_reminder,
             trigger="date",
             run_date=real,
-            args=(occurrence.job_id,),
-            id=occurrence.job_id,
-            name=f"reminder {occurrence.job_id}",
+            args=(job_id,),
+            id=job_id,
+            name=f"reminder {job_id}",
             replace_existing=True,
         )
 
+    # -- a clock that jumps ----------------------------------------------------------------------------------
+
+    async def advance(self, delta: timedelta) -> list[str]:
+        """
+        Move an adjustable clock (the console's) forward by ``delta``, posting everything due on the way, in order.
+
+        The clock stops at each planned reminder's time in turn; the jobs that are then due are handed back to
+        APScheduler, which fires them as it would have, and the posts, ledger rows and DMs complete before the
+        clock moves on. Returns the job ids that fell due.
+        """
+        clock = self.clock
+        if not isinstance(clock, AdjustableClock):
+            msg = "only an adjustable clock can be moved"
+            raise TypeError(msg)
+        target = clock.now() + delta
+        # What is being posted already (a reminder caught up at start, say) is posted at the time it fell due.
+        await self._settle(())
+        fired: list[str] = []
+        while self._when:
+            next_at = min(self._when.values())
+            if next_at > target:
+                break
+            due = sorted(job for job, when in self._when.items() if when <= next_at)
+            step = next_at - clock.now()
+            if step > timedelta(0):
+                clock.advance(step)
+            self._reschedule_all()
+            await self._settle(due)
+            fired.extend(due)
+        rest = target - clock.now()
+        if rest > timedelta(0):
+            clock.advance(rest)
+        self._reschedule_all()
+        return fired
+
+    async def settle(self, timeout: float = 30.0) -> None:
+        """Wait until nothing is being posted (a reminder and its DMs), e.g. before a console stops."""
+        await self._settle((), timeout)
+
+    def _reschedule_all(self) -> None:
+        """Give APScheduler every job again, timed from the service clock as it now reads."""
+        for job_id, when in self._when.items():
+            self._add_job(job_id, when)
+
+    async def _settle(self, job_ids: Iterable[str], timeout: float = 60.0) -> None:
+        """Wait until the given jobs have run (left the plan, or been moved to a later retry) and nothing posts."""
+        waiting = set(job_ids)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        now = self.clock.now()
+        while any(self._when.get(job, now + timedelta(days=1)) <= now for job in waiting) or self._tasks:
+            if loop.time() > deadline:
+                log.warning("Reminders %s still running after %.0f s; moving on", sorted(waiting), timeout)
+                return
+            await asyncio.sleep(0.01)
+
     def _unschedule(self, job_id: str) -> None:
+        self._when.pop(job_id, None)
         occurrence = self._planned.pop(job_id, None)
         if occurrence is not None:
             guild_jobs = self._by_guild.get(occurrence.guild_id)
@@ -337,6 +414,11 @@ class ReminderScheduler:
 
 def _date_key(occurrence: Occurrence) -> tuple[int, str, datetime]:
     return (occurrence.election_id, occurrence.kind.value, occurrence.milestone_at)
+
+
+def _next_is_nearer(missed: Occurrence, next_at: datetime | None, now: datetime) -> bool:
+    """Whether the date's next reminder (at ``next_at``) comes soon, and sooner than ``missed`` is overdue."""
+    return next_at is not None and next_at - now <= min(NEXT_ONE_SOON, now - missed.run_at)
 
 
 def _latest_per_date(late: Iterable[Occurrence]) -> list[Occurrence]:

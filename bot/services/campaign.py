@@ -56,6 +56,13 @@ class Timetable:
         """When the ballot closes."""
         return self.election.at(MilestoneKind.BALLOT_CLOSE)
 
+    @property
+    def post_by_today(self) -> bool:
+        """Whether today (in the guild's zone) is the post-by day, with the ballot open: post the paper today."""
+        if self.post_by is None or not self.open_now:
+            return False
+        return self.post_by.astimezone(self.zone).date() == self.now.astimezone(self.zone).date()
+
 
 @dataclass(frozen=True, slots=True)
 class SeatAdvice:

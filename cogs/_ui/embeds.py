@@ -176,6 +176,8 @@ def timetable_embed(timetable: Timetable) -> discord.Embed:
     if timetable.open_now:
         ending = f"closes {discord.utils.format_dt(close, 'R')}" if close else "no closing date set yet"
         lines.append(f"**Ballot open now: {ending}.**")
+        if timetable.post_by_today:
+            lines.append("**Today is the day to post your ballot paper, so that it arrives before the close.**")
     elif timetable.ballot_open and timetable.now < timetable.ballot_open:
         lines.append(f"The ballot opens {discord.utils.format_dt(timetable.ballot_open, 'R')}.")
     elif close and timetable.now >= close:

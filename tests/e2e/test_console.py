@@ -151,6 +151,10 @@ def test_bad_lines_get_a_message_and_the_session_goes_on(tmp_path: Path) -> None
             "as nobody",
             "/ballot",
         ],
+        # After the results: no reminder arrives with buttons to click before the first 'click 1'.
+        "console",
+        "--at",
+        "2025-08-01 09:00",
         cwd=tmp_path,
     )
     out = result.stdout

@@ -212,3 +212,25 @@ def test_ctrl_c_cancels_the_line_or_form_and_ctrl_d_quits(tmp_path: Path) -> Non
         term.kill()
     assert status == 0
     assert "Traceback" not in term.screen
+
+
+def test_wait_at_a_terminal_prints_the_reminders_with_their_buttons_and_click_answers(tmp_path: Path) -> None:
+    """At a real terminal: `wait 7d` shows the ballot-open reminders in #reminders and the DMs; `click 1` answers."""
+    term = Terminal(tmp_path)
+    try:
+        term.expect(PROMPT)
+        term.type("wait 7d\r")
+        seen = term.expect("It is now Monday 21 April 2025 09:00")
+        assert "--- #reminders · Sun 20 Apr 2025 09:00" in seen
+        assert "@Members Ballot opens Monday 21 April" in seen
+        assert "[1] button: Read candidate statements" in seen
+        assert "--- DM to activist · Mon 21 Apr 2025 09:00" in seen
+        assert "<@&" not in seen and "<#" not in seen
+        term.expect(PROMPT)
+        term.type("click 1\r")
+        term.expect("Time for Real Change candidates in NEC 2025")
+        term.expect(PROMPT)
+        term.type("\x04")
+        assert term.wait() == 0
+    finally:
+        term.kill()

@@ -125,3 +125,54 @@ async def test_a_rebuild_as_a_planned_reminder_falls_due_posts_it_rather_than_sk
     ran = await scheduler.run_due()
     assert set(due) <= set(ran)
     assert sorted(job for job, _ in poster.posts) == sorted(due)
+
+
+async def test_advancing_the_clock_posts_what_falls_due_in_order_through_apscheduler(
+    services: Services, clock: FakeClock
+) -> None:
+    """advance(8d) from a week before the ballot: the 7-day, 1-day and on-the-day reminders, in order, once each."""
+    poster = RecordingPoster()
+    await services.guilds.set_timezone(GUILD, ORGANISER, "Europe/London")
+    await services.elections.add(GUILD, ORGANISER, "NEC 2025")
+    await services.elections.set_date(GUILD, ORGANISER, "NEC 2025", MilestoneKind.BALLOT_OPEN, "2025-04-21")
+    await services.guilds.set_reminder_channel(GUILD, ORGANISER, CHANNEL, None)
+    first = min(o.run_at for o in (await services.reminders.triage(GUILD)).future)
+    clock.set(first - timedelta(hours=1))
+    scheduler = ReminderScheduler(services.reminders, poster, clock)
+    await scheduler.start()
+    try:
+        assert scheduler.scheduled_in_apscheduler() == sorted(scheduler.pending_job_ids(GUILD))
+        fired = await scheduler.advance(timedelta(days=8))
+        assert [job.rsplit(":", 1)[1] for job, _ in poster.posts] == ["7d", "1d", "0"]
+        assert fired == [job for job, _ in poster.posts]
+        assert not any(late for _, late in poster.posts), "each was posted at its own time, not late"
+        assert clock.now() == first - timedelta(hours=1) + timedelta(days=8)
+        assert all([await services.reminders.is_sent(job) for job, _ in poster.posts])
+        assert await scheduler.advance(timedelta(hours=1)) == []
+        assert len(poster.posts) == 3
+    finally:
+        await scheduler.stop()
+
+
+async def test_a_missed_reminder_is_not_caught_up_when_the_same_dates_next_one_is_hours_away(
+    services: Services, clock: FakeClock
+) -> None:
+    """Started an hour before the on-the-day reminder, the missed 1-day one is recorded, not posted twice over."""
+    poster = RecordingPoster()
+    await services.guilds.set_timezone(GUILD, ORGANISER, "Europe/London")
+    await services.elections.add(GUILD, ORGANISER, "NEC 2025")
+    await services.elections.set_date(GUILD, ORGANISER, "NEC 2025", MilestoneKind.BALLOT_OPEN, "2025-04-21")
+    await services.guilds.set_reminder_channel(GUILD, ORGANISER, CHANNEL, None)
+    occurrences = (await services.reminders.triage(GUILD)).future
+    on_the_day = max(o.run_at for o in occurrences)
+    clock.set(on_the_day - timedelta(hours=1))
+    scheduler = ReminderScheduler(services.reminders, poster, clock)
+    await scheduler.start()
+    try:
+        await asyncio.sleep(0.2)
+        assert poster.posts == [], "neither the 7-day nor the 1-day reminder is caught up an hour before the next"
+        assert [j.rsplit(":", 1)[1] for j in scheduler.pending_job_ids(GUILD)] == ["0"]
+        await scheduler.advance(timedelta(hours=2))
+        assert [job.rsplit(":", 1)[1] for job, _ in poster.posts] == ["0"]
+    finally:
+        await scheduler.stop()
