@@ -123,3 +123,16 @@ def test_an_empty_database_says_how_to_load_the_sample(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "This database has no campaign yet. Load the sample with:" in result.stdout
     assert "/organise import file: " in result.stdout
+
+
+def test_a_date_changed_notice_is_printed_in_reminders_as_it_is_posted(tmp_path: Path) -> None:
+    """An organiser moves the close: the bot's notice in #reminders is printed, not only the organiser's answer."""
+    result = run_console(
+        ["/organise date set election: NEC 2025 kind: ballot_close date: 2025-05-28", "quit"], cwd=tmp_path
+    )
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    after = out.split("> /organise date set", 1)[1]
+    notices = [b for b in _blocks(after) if b.startswith("--- #reminders") and "Date changed:" in b]
+    assert len(notices) == 1, after
+    assert "the ballot now closes Wednesday 28 May 2025 17:00" in notices[0]
