@@ -7,6 +7,9 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.results",
     "cogs.platform",
     "cogs.privacy",
+    "cogs.nominations",
+    "cogs.voting",
     "cogs.reminders",
+    "cogs.record",
     "cogs.organise",
 )

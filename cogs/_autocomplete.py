@@ -106,3 +106,76 @@ async def slate_autocomplete(interaction: discord.Interaction, current: str) -> 
 async def timezone_autocomplete(interaction: discord.Interaction, current: str) -> Choices:
     """IANA time zones."""
     return _choices(current, common_timezones())
+
+
+async def branch_autocomplete(interaction: discord.Interaction, current: str) -> Choices:
+    """The branches and groups that have nominated anyone so far."""
+    return await _safely(interaction, services(interaction).nominations.bodies, current)
+
+
+# --- The record after the election: meetings, motions, members ---------------------------------------------
+
+
+async def _labelled(
+    interaction: discord.Interaction, load: Callable[[int], Awaitable[list[tuple[str, str]]]], current: str
+) -> Choices:
+    """``(label, value)`` pairs matched on the label; with nothing typed, the first 25 in the order loaded."""
+    if interaction.guild_id is None:
+        return []
+    try:
+        pairs = await load(interaction.guild_id)
+    except Exception:
+        log.exception("Autocomplete failed")
+        return []
+    values = dict(pairs)
+    labels = [label for label, _ in pairs][:MAX_CHOICES] if not current.strip() else None
+    if labels is None:
+        labels = best_matches(current, list(values), limit=MAX_CHOICES)
+    return [app_commands.Choice(name=truncate(label, 100), value=truncate(values[label], 100)) for label in labels]
+
+
+async def _tiered(
+    interaction: discord.Interaction, load: Callable[[int], Awaitable[list[list[str]]]], current: str
+) -> Choices:
+    """Names in tiers: every match of the first tier (best first) before any of the next."""
+    if interaction.guild_id is None:
+        return []
+    try:
+        tiers = await load(interaction.guild_id)
+    except Exception:
+        log.exception("Autocomplete failed")
+        return []
+    names: list[str] = []
+    for tier in tiers:
+        names.extend(name for name in best_matches(current, tier, limit=MAX_CHOICES) if name not in names)
+    return [app_commands.Choice(name=truncate(n, 100), value=truncate(n, 100)) for n in names[:MAX_CHOICES]]
+
+
+async def meeting_autocomplete(interaction: discord.Interaction, current: str) -> Choices:
+    """Recorded meetings, newest first: ``23 May 2024 · NEC meeting (NEC)``."""
+    return await _labelled(interaction, services(interaction).record.meeting_choices, current)
+
+
+async def motion_autocomplete(interaction: discord.Interaction, current: str) -> Choices:
+    """Recorded motions by their meeting's day and number, newest meeting first."""
+    return await _labelled(interaction, services(interaction).record.motion_choices, current)
+
+
+async def member_autocomplete(interaction: discord.Interaction, current: str) -> Choices:
+    """Our members: the elected first, then others with votes recorded, then our slate's other candidates."""
+
+    async def load(guild: int) -> list[list[str]]:
+        names = await services(interaction).record.member_names(guild)
+        return [list(names.elected), list(names.recorded), list(names.slate)]
+
+    return await _tiered(interaction, load, current)
+
+
+async def recorded_member_autocomplete(interaction: discord.Interaction, current: str) -> Choices:
+    """Members with votes recorded (what ``/record`` can show), the elected first."""
+
+    async def load(guild: int) -> list[list[str]]:
+        names = await services(interaction).record.recorded_members(guild)
+        return [list(names.elected), list(names.recorded)]
+
+    return await _tiered(interaction, load, current)

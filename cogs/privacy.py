@@ -6,6 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain.text import plain
 from bot.services.privacy import MemberData
 from cogs._common import guild_id, services
 from cogs._ui.errors import AnsweringView
@@ -19,20 +20,31 @@ def describe_held(data: MemberData) -> str:
         return (
             "**What Slatebot stores about you in this server**\n"
             "Nothing: Slatebot stores nothing about you in this server, so there is nothing to erase. "
-            "Reading the slate, statements or your ballot papers stores nothing; only `/reminders subscribe` "
-            "would store your Discord user id."
+            "Reading the slate, statements or your ballot papers stores nothing; only `/reminders subscribe`, "
+            "`/voted` and `/replacement region:` would store your Discord user id."
         )
     lines = ["**What Slatebot stores about you in this server**"]
     if data.subscribed_at is not None:
         stamp = discord.utils.format_dt(data.subscribed_at, "D")
         lines.append(f"• Your reminder subscription (your Discord user id, subscribed {stamp}).")
+    for pledge in data.pledges:
+        stamp = discord.utils.format_dt(pledge.at, "D")
+        lines.append(
+            f"• That you posted your {plain(pledge.election)} ballot paper (said {stamp}; counted, never shown)."
+        )
+    for report in data.reports:
+        stamp = discord.utils.format_dt(report.at, "D")
+        lines.append(
+            f"• That your {plain(report.election)} paper had not come, in {plain(report.region)} (said {stamp}; "
+            "counted, never shown)."
+        )
     if data.audit_entries:
         lines.append(
             f"• Your user id on {data.audit_entries} audit log entries recording changes you made as an organiser."
         )
     lines.append(
-        "Reading commands store nothing. Erasing removes your subscription and replaces your id in the audit "
-        "log with an anonymous marker (the record of what changed is kept)."
+        "Reading commands store nothing. Erasing removes your subscription, what you said about your ballot paper, "
+        "and replaces your id in the audit log with an anonymous marker (the record of what changed is kept)."
     )
     return "\n".join(lines)
 

@@ -233,7 +233,8 @@ class Renderer:
         for embed in message.get("embeds") or []:
             lines.append(self.embed(embed))
         lines.extend(self.file_line(name, data) for name, data in files)
-        # A message without buttons leaves the last one's numbers as they were: a DM after a reminder, say.
+        # A message without buttons leaves the last one's numbers as they were: a DM after a reminder, or the answer
+        # to one of its buttons, after which `click 4` still presses the reminder's fourth.
         if message.get("components") or not keep_controls:
             controls = self.components(message.get("components") or [])
             if controls:
@@ -251,7 +252,7 @@ class Renderer:
         channel = message.get("channel_id")
         where = self.where(int(channel) if channel else None)
         lines.append("(only you can see this)" if reply.ephemeral else f"(posted in {where})")
-        lines.extend(self._body(message, [(f.filename, f.data) for f in reply.files]))
+        lines.extend(self._body(message, [(f.filename, f.data) for f in reply.files], keep_controls=True))
         return "\n".join(lines)
 
     def embed(self, embed: dict[str, Any]) -> str:

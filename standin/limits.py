@@ -39,7 +39,9 @@ CHOICE_VALUE = 100
 COMMAND_NAME = 32
 COMMAND_DESCRIPTION = 100
 COMMAND_OPTIONS = 25
-COMMAND_TOTAL = 4000
+#: Names, descriptions and choice values of a command and all its options together (raised from 4,000 in
+#: February 2024: discord/discord-api-docs pull request 6668).
+COMMAND_TOTAL = 8000
 SLASH_COMMANDS = 100
 CONTEXT_COMMANDS = 15
 MODAL_TITLE = 45

@@ -1,10 +1,23 @@
 """Conversions between SQLite rows and domain models; datetimes are stored as INTEGER unix seconds, UTC."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from bot.domain.enums import ElectorateType, MilestoneKind, Nation
-from bot.domain.models import AuditEntry, Candidate, GuildConfig, Milestone, PlatformPoint, Result, Seat, Slate
+from bot.domain.models import (
+    AuditEntry,
+    Candidate,
+    GuildConfig,
+    Meeting,
+    MemberVote,
+    Milestone,
+    Motion,
+    PlatformPoint,
+    Result,
+    Seat,
+    Slate,
+    VoteCast,
+)
 from bot.domain.reminders import SeatCount
 from storage.database import Row
 
@@ -128,4 +141,41 @@ def seat_count(row: Row) -> SeatCount:
         candidates=row["candidates"],
         recorded=row["recorded"],
         elected=row["elected"],
+    )
+
+
+def meeting(row: Row) -> Meeting:
+    """A ``meetings`` row; its day is stored as ISO text (``YYYY-MM-DD``), a calendar day with no time zone."""
+    return Meeting(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        title=row["title"],
+        held_on=date.fromisoformat(row["held_on"]),
+        body=row["body"],
+    )
+
+
+def motion(row: Row) -> Motion:
+    """A ``motions`` row; ``carried`` NULL means "by the figures"."""
+    carried = row["carried"]
+    return Motion(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        meeting_id=row["meeting_id"],
+        text=row["text"],
+        votes_for=row["votes_for"],
+        votes_against=row["votes_against"],
+        abstentions=row["abstentions"],
+        carried_flag=None if carried is None else bool(carried),
+    )
+
+
+def member_vote(row: Row) -> MemberVote:
+    """A ``member_votes`` row."""
+    return MemberVote(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        motion_id=row["motion_id"],
+        member=row["member"],
+        vote=VoteCast(row["vote"]),
     )

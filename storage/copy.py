@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from storage.database import Database
 
 #: Every table, parents before the tables that refer to them. ``claims`` is not copied: a claim belongs to a
-#: process running on the old database, and means nothing to the new one.
+#: process running on the old database, and means nothing to the new one. Pledges and no-paper reports are
+#: members' own data, and are copied like the rest (a copy moves the campaign; it is not an export).
 TABLES = (
     "slates",
     "guilds",
@@ -27,6 +28,13 @@ TABLES = (
     "bot_state",
     "scheduled_events",
     "changes",
+    "nominations",
+    "nomination_targets",
+    "pledges",
+    "paper_reports",
+    "meetings",
+    "motions",
+    "member_votes",
 )
 NOT_COPIED = frozenset({"claims"})
 #: Rows sent to the target per statement batch.

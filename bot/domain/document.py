@@ -10,7 +10,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
@@ -19,6 +19,8 @@ import yaml
 
 from bot.domain.dates import default_time, local_to_utc, parse_timezone, read_wall_time, utc_to_local
 from bot.domain.enums import ElectorateType, MilestoneKind, Nation
+from bot.domain.models import Motion, VoteCast
+from bot.domain.record import DEFAULT_BODY, MOTION_TEXT_LIMIT, check_count, over_totals, parse_vote
 from bot.domain.text import normalise
 from bot.errors import InvalidInput
 
@@ -43,10 +45,31 @@ CSV_COLUMNS = (
     "elected",
     "position",
     "text",
+    "meeting",
+    "date",
+    "body",
+    "for",
+    "against",
+    "abstain",
+    "carried",
+    "vote",
 )
 _SETTING_KEYS = ("timezone", "slate", "nation", "post_days")
 #: CSV rows are applied in this order whatever their order in the file: the time zone decides how dates read.
-_CSV_RECORD_ORDER = {"setting": 0, "slate": 1, "platform": 2, "election": 3, "date": 4, "seat": 5, "candidate": 6}
+_CSV_RECORD_ORDER = {
+    "setting": 0,
+    "slate": 1,
+    "platform": 2,
+    "election": 3,
+    "date": 4,
+    "seat": 5,
+    "candidate": 6,
+    "nomination": 7,
+    "nomination_target": 7,
+    "meeting": 8,
+    "motion": 9,
+    "vote": 10,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +85,17 @@ class CandidateRecord:
     statement: str | None = None
     votes: int | None = None
     elected: bool | None = None
+    #: Bodies that nominated the candidate (an import adds those missing; it never removes one).
+    nominations: tuple["NominationRecord", ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NominationRecord:
+    """A branch's or group's nomination of a candidate, and the day it was made if known."""
+
+    body: str
+    line: int
+    on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +119,8 @@ class ElectionRecord:
     description: str | None = None
     timetable: dict[MilestoneKind, datetime] = field(default_factory=dict)
     seats: tuple[SeatRecord, ...] = ()
+    #: Nominations each candidate needs (None: the file says nothing; the stored target is kept).
+    nomination_target: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +143,50 @@ class SettingsRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class VoteRecord:
+    """How one of our members voted on a motion."""
+
+    member: str
+    line: int
+    vote: VoteCast
+
+
+@dataclass(frozen=True, slots=True)
+class MotionRecord:
+    """
+    A motion with the body's figures, taken whole: ``carried`` ``None`` means "by the figures".
+
+    ``votes`` are our members' votes on it, each member once.
+    """
+
+    text: str
+    line: int
+    votes_for: int
+    votes_against: int
+    abstentions: int = 0
+    carried: bool | None = None
+    votes: tuple[VoteRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRecord:
+    """A meeting, found by its title and day; ``body`` ``None`` means "not given" (keep what is stored)."""
+
+    title: str
+    line: int
+    held_on: date
+    body: str | None = None
+    motions: tuple[MotionRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """A whole guild's campaign data."""
 
     settings: SettingsRecord = field(default_factory=SettingsRecord)
     slates: tuple[SlateRecord, ...] = ()
     elections: tuple[ElectionRecord, ...] = ()
+    meetings: tuple[MeetingRecord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,14 +283,19 @@ class _Builder:
         self.settings = SettingsRecord()
         self.slates: dict[str, SlateRecord] = {}
         self.elections: dict[str, ElectionRecord] = {}
+        #: Meetings by (day, title match key): a meeting is found by its title and day.
+        self.meetings: dict[tuple[date, str], MeetingRecord] = {}
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(line, message))
 
     def finish(self) -> Document:
+        self._check_totals()
         if self.problems:
             raise DocumentError(sorted(self.problems, key=lambda p: p.line))
-        return Document(self.settings, tuple(self.slates.values()), tuple(self.elections.values()))
+        return Document(
+            self.settings, tuple(self.slates.values()), tuple(self.elections.values()), tuple(self.meetings.values())
+        )
 
     # -- YAML ------------------------------------------------------------------------------------------------
 
@@ -235,7 +314,7 @@ class _Builder:
             self.problem(1, "the file must be a mapping with settings, slates and elections.")
             return
         top = data["__line__"]
-        self._unknown_keys(data, {"format", "settings", "slates", "elections"}, top)
+        self._unknown_keys(data, {"format", "settings", "slates", "elections", "meetings"}, top)
         version = data.get("format", FORMAT_VERSION)
         if version != FORMAT_VERSION:
             self.problem(top, f"format {version!r} is not one this bot reads (it reads format {FORMAT_VERSION}).")
@@ -256,13 +335,17 @@ class _Builder:
             self.add_slate(slate.get("name"), line, [p.strip() for p in platform])
         for election in self._list_of_maps(data.get("elections"), "elections", top):
             self._yaml_election(election)
+        for meeting in self._list_of_maps(data.get("meetings"), "meetings", top):
+            self._yaml_meeting(meeting)
 
     def _yaml_election(self, data: dict[str, Any]) -> None:
         line = data["__line__"]
-        self._unknown_keys(data, {"name", "description", "timetable", "seats"}, line)
+        self._unknown_keys(data, {"name", "description", "timetable", "seats", "nomination_target"}, line)
         name = self.add_election(data.get("name"), line, data.get("description"))
         if name is None:
             return
+        if data.get("nomination_target") is not None:
+            self.set_target(name, data["nomination_target"], line)
         timetable = data.get("timetable") or {}
         if not isinstance(timetable, dict):
             self.problem(line, "timetable must map milestone kinds to dates.")
@@ -285,8 +368,44 @@ class _Builder:
             if seat_name is None:
                 continue
             for cand in self._list_of_maps(seat.get("candidates"), "candidates", seat_line):
-                self._unknown_keys(cand, set(_CANDIDATE_FIELDS) | {"name"}, cand["__line__"])
+                self._unknown_keys(cand, set(_CANDIDATE_FIELDS) | {"name", "nominations"}, cand["__line__"])
                 self.add_candidate(name, seat_name, cand, cand["__line__"])
+                raw = cand.get("nominations")
+                if raw is None:
+                    continue
+                if not isinstance(raw, list):
+                    self.problem(
+                        cand["__line__"], "nominations must be a list of bodies (each a name, or body and date)."
+                    )
+                    continue
+                for item in raw:
+                    if isinstance(item, dict):
+                        self._unknown_keys(item, {"body", "date"}, item.get("__line__", cand["__line__"]))
+                        body, day, at = item.get("body"), item.get("date"), item.get("__line__", cand["__line__"])
+                    else:
+                        body, day, at = item, None, cand["__line__"]
+                    self.add_nomination(name, seat_name, cand.get("name"), body, day, at)
+
+    def _yaml_meeting(self, data: dict[str, Any]) -> None:
+        line = data["__line__"]
+        self._unknown_keys(data, {"title", "date", "body", "motions"}, line)
+        key = self.add_meeting(data.get("title"), data.get("date"), data.get("body"), line)
+        if key is None:
+            return
+        for motion in self._list_of_maps(data.get("motions"), "motions", line):
+            motion_line = motion["__line__"]
+            self._unknown_keys(motion, {*_MOTION_FIELDS, "votes"}, motion_line)
+            index = self.add_motion(key, motion, motion_line)
+            votes = motion.get("votes")
+            if index is None or votes is None:
+                continue
+            if not isinstance(votes, dict):
+                self.problem(motion_line, "votes must map each of our members to how they voted (for, against, …).")
+                continue
+            lines = votes.get("__lines__", {})
+            for member, vote in votes.items():
+                if member not in _BOOKKEEPING:
+                    self.add_vote(key, index, member, vote, lines.get(member, motion_line))
 
     def _list_of_maps(self, value: object, what: str, line: int) -> Iterator[dict[str, Any]]:
         if value is None:
@@ -340,7 +459,10 @@ class _Builder:
         except csv.Error as exc:
             self.problem(start, f"this is not valid CSV ({exc}).")
             return
-        for line, row in sorted(rows, key=lambda r: (_CSV_RECORD_ORDER.get(r[1].get("record", "").strip(), 9), r[0])):
+        last = len(_CSV_RECORD_ORDER)
+        for line, row in sorted(
+            rows, key=lambda r: (_CSV_RECORD_ORDER.get(r[1].get("record", "").strip(), last), r[0])
+        ):
             self._csv_row(line, {k: v for k, v in row.items() if v != ""})
 
     def _csv_row(self, line: int, row: dict[str, str]) -> None:
@@ -384,8 +506,66 @@ class _Builder:
             if "text" in row:
                 fields["statement"] = row["text"]
             self.add_candidate(election, seat, {"name": row.get("name"), **fields}, line)
+        elif record == "nomination":
+            election = self._known_election(row.get("election"), line)
+            if election is not None:
+                self.add_nomination(
+                    election, row.get("seat", ""), row.get("name"), row.get("body"), row.get("date") or None, line
+                )
+        elif record == "nomination_target":
+            election = self._known_election(row.get("election"), line)
+            if election is not None:
+                self.set_target(election, row.get("value"), line)
+        elif record == "meeting":
+            self.add_meeting(row.get("name"), row.get("date"), row.get("body"), line)
+        elif record in ("motion", "vote"):
+            self._csv_motion_or_vote(record, line, row)
         else:
             self.problem(line, f"unknown record {record!r}; use one of {', '.join(_CSV_RECORD_ORDER)}.")
+
+    def _csv_motion_or_vote(self, record: str, line: int, row: dict[str, str]) -> None:
+        """
+        A motion row or a vote row of a meeting earlier in the file.
+
+        A motion's ``position`` (its number in its meeting), when given, must come in order; a vote names its
+        motion by ``position``, else by ``text``.
+        """
+        key = self._known_meeting(row.get("meeting"), row.get("date"), line)
+        if key is None:
+            return
+        position = None
+        if row.get("position") is not None:
+            position = _as_int(row["position"])
+            if position is None or position < 1:
+                self.problem(
+                    line, f"position must be the motion's number in its meeting (1, 2, 3…), not {row['position']!r}."
+                )
+                return
+        if record == "motion":
+            self.add_motion(key, {k: row[k] for k in _MOTION_FIELDS if k in row}, line, position)
+            return
+        motions = self.meetings[key].motions
+        if position is not None:
+            index = position - 1 if position <= len(motions) else None
+        else:
+            wanted = normalise(row.get("text", ""))
+            index = next((i for i, m in enumerate(motions) if wanted and normalise(m.text) == wanted), None)
+        if index is None:
+            self.problem(line, "no such motion of that meeting earlier in the file; give its position (1, 2, 3…).")
+            return
+        self.add_vote(key, index, row.get("name"), row.get("vote"), line)
+
+    def _known_meeting(self, title: str | None, day: str | None, line: int) -> tuple[date, str] | None:
+        held_on = self._day(day, line)
+        if held_on is None:
+            return None
+        key = (held_on, normalise(title or ""))
+        if key in self.meetings:
+            return key
+        self.problem(
+            line, f"no meeting {title!r} on {held_on.isoformat()} earlier in the file; add its meeting row first."
+        )
+        return None
 
     def _known_election(self, name: str | None, line: int) -> str | None:
         key = normalise(name or "")
@@ -587,6 +767,148 @@ class _Builder:
             )
         self.elections[election] = _replace_election(record, seats=tuple(seats))
 
+    def set_target(self, election: str, raw: object, line: int) -> None:
+        """An election's nomination target: a whole number from 1 (0 in a file clears nothing: give none)."""
+        target = _as_int(raw)
+        if target is None or not 1 <= target <= 2000:
+            self.problem(line, f"{election}: nomination_target must be a whole number from 1 to 2000, not {raw!r}.")
+            return
+        self.elections[election] = _replace_election(self.elections[election], nomination_target=target)
+
+    def add_nomination(
+        self, election: str, seat_name: str, raw_candidate: object, raw_body: object, raw_day: object, line: int
+    ) -> None:
+        """A body's nomination of a candidate already in the file (its seat in its election)."""
+        candidate = self._name(raw_candidate, "candidate", line)
+        body = self._name(raw_body, "body", line)
+        day = None if raw_day in (None, "") else self._day(raw_day, line)
+        if candidate is None or body is None or (raw_day not in (None, "") and day is None):
+            return
+        record = self.elections[election]
+        seats = list(record.seats)
+        for s_index, seat in enumerate(seats):
+            if normalise(seat.name) != normalise(str(seat_name)):
+                continue
+            cands = list(seat.candidates)
+            for c_index, cand in enumerate(cands):
+                if normalise(cand.name) != normalise(candidate):
+                    continue
+                if any(normalise(n.body) == normalise(body) for n in cand.nominations):
+                    self.problem(line, f"{body!r} nominates {candidate} twice.")
+                    return
+                cands[c_index] = replace(cand, nominations=(*cand.nominations, NominationRecord(body, line, day)))
+                seats[s_index] = replace(seat, candidates=tuple(cands))
+                self.elections[election] = _replace_election(record, seats=tuple(seats))
+                return
+        self.problem(line, f"no candidate {candidate!r} in seat {seat_name!r} of {election} earlier in the file.")
+
+    def add_meeting(self, raw_title: object, raw_day: object, raw_body: object, line: int) -> tuple[date, str] | None:
+        title = self._name(raw_title, "meeting", line)
+        held_on = self._day(raw_day, line)
+        body = None if raw_body is None else self._name(raw_body, "body", line)
+        if title is None or held_on is None or (raw_body is not None and body is None):
+            return None
+        key = (held_on, normalise(title))
+        if key in self.meetings:
+            first = self.meetings[key].line
+            self.problem(line, f"meeting {title!r} on {held_on.isoformat()} appears twice (first on line {first}).")
+            return None
+        self.meetings[key] = MeetingRecord(title, line, held_on, body)
+        return key
+
+    def _day(self, value: object, line: int) -> date | None:
+        """A meeting's day: a calendar date written ``YYYY-MM-DD`` (no time: a meeting is dated, not timed)."""
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        text = str(value or "").strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            self.problem(line, f"a meeting's date {text!r} is not a day; write it as YYYY-MM-DD.")
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError as exc:
+            self.problem(line, f"a meeting's date {text!r} is not a real date ({exc}).")
+            return None
+
+    def add_motion(
+        self, key: tuple[date, str], data: dict[str, Any], line: int, position: int | None = None
+    ) -> int | None:
+        """Add a motion to a meeting of the file, checking it as ``/organise motion add`` does; its index, or None."""
+        meeting = self.meetings[key]
+        before = len(self.problems)
+        text = str(data.get("text") or "").strip()
+        shown = _short(text)
+        if not text:
+            self.problem(line, f"a motion of meeting {meeting.title!r} needs its text.")
+        elif len(text) > MOTION_TEXT_LIMIT:
+            self.problem(line, f"motion {shown!r}: its text is over {MOTION_TEXT_LIMIT:,} characters.")
+        counts: dict[str, int] = {}
+        for name, what in (("for", "for"), ("against", "against"), ("abstain", "abstaining")):
+            raw = data.get(name)
+            if raw is None:
+                if name != "abstain":
+                    self.problem(line, f"motion {shown!r}: give the votes {what} ({name}), a whole number from 0.")
+                counts[name] = 0
+                continue
+            value = _as_int(raw)
+            if value is None:
+                self.problem(line, f"motion {shown!r}: {name} must be a whole number from 0, not {raw!r}.")
+                continue
+            try:
+                counts[name] = check_count(value, what)
+            except InvalidInput as exc:
+                self.problem(line, f"motion {shown!r}: {exc.message}")
+        carried = None
+        if data.get("carried") is not None:
+            carried = _as_bool(data["carried"])
+            if carried is None:
+                self.problem(line, f"motion {shown!r}: carried must be yes or no, not {data['carried']!r}.")
+        for other in meeting.motions:
+            if text and normalise(other.text) == normalise(text):
+                self.problem(
+                    line, f"motion {shown!r} appears twice in meeting {meeting.title!r} (first on line {other.line})."
+                )
+        if position is not None and position != len(meeting.motions) + 1:
+            self.problem(line, f"motion rows must come in order: expected position {len(meeting.motions) + 1}.")
+        if len(self.problems) > before:
+            return None
+        motion = MotionRecord(text, line, counts["for"], counts["against"], counts["abstain"], carried)
+        self.meetings[key] = replace(meeting, motions=(*meeting.motions, motion))
+        return len(meeting.motions)
+
+    def add_vote(self, key: tuple[date, str], index: int, raw_member: object, raw_vote: object, line: int) -> None:
+        """Add one of our members' votes to a motion of the file; a member votes once on a motion."""
+        member = self._name(raw_member, "member", line)
+        if member is None:
+            return
+        if isinstance(raw_vote, bool):  # YAML reads an unquoted yes/no as a boolean
+            raw_vote = "yes" if raw_vote else "no"
+        try:
+            vote = parse_vote(str(raw_vote or ""))
+        except InvalidInput as exc:
+            self.problem(line, f"{member}: {exc.message}")
+            return
+        meeting = self.meetings[key]
+        motion = meeting.motions[index]
+        for other in motion.votes:
+            if normalise(other.member) == normalise(member):
+                self.problem(
+                    line,
+                    f"{member}'s vote on motion {_short(motion.text)!r} appears twice (first on line {other.line}); "
+                    "a member votes once on a motion.",
+                )
+                return
+        motions = list(meeting.motions)
+        motions[index] = replace(motion, votes=(*motion.votes, VoteRecord(member, line, vote)))
+        self.meetings[key] = replace(meeting, motions=tuple(motions))
+
+    def _check_totals(self) -> None:
+        """Our members' votes in the file fit each motion's own figures (rule 3 of bot.domain.record)."""
+        for meeting in self.meetings.values():
+            for motion in meeting.motions:
+                for reason in over_totals(_as_motion(motion), [v.vote for v in motion.votes]):
+                    self.problem(motion.line, f"motion {_short(motion.text)!r}: {reason}.")
+
     def _name(self, raw: object, what: str, line: int) -> str | None:
         text = " ".join(str(raw or "").split())
         if not text:
@@ -604,13 +926,25 @@ class _Builder:
 
 
 _CANDIDATE_FIELDS = ("slate", "branch", "job", "incumbent", "statement", "votes", "elected")
+_MOTION_FIELDS = ("text", "for", "against", "abstain", "carried")
 _LOCAL_TIME = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})(?:[ T](?P<time>\d{2}:\d{2}(?::\d{2})?)(?P<offset>[+-]\d{2}:\d{2}|Z)?)?"
 )
 
 
-def _replace_election(record: ElectionRecord, *, seats: tuple[SeatRecord, ...]) -> ElectionRecord:
-    return ElectionRecord(record.name, record.line, record.description, record.timetable, seats)
+def _short(text: str) -> str:
+    """A motion's text cut short for a problem's sentence."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= 50 else flat[:49] + "…"
+
+
+def _as_motion(record: MotionRecord) -> Motion:
+    """A motion of the file as the domain's model, to apply the domain's rules to it."""
+    return Motion(0, 0, 0, record.text, record.votes_for, record.votes_against, record.abstentions, record.carried)
+
+
+def _replace_election(record: ElectionRecord, **changes: Any) -> ElectionRecord:  # noqa: ANN401
+    return replace(record, **changes)
 
 
 def _as_int(value: object) -> int | None:
@@ -665,6 +999,10 @@ def _candidate_fields(cand: CandidateRecord) -> dict[str, Any]:
             out[key] = value
     if cand.statement is not None:
         out["statement"] = cand.statement
+    if cand.nominations:
+        out["nominations"] = [
+            {"body": n.body, **({"date": n.on} if n.on is not None else {})} for n in cand.nominations
+        ]
     return out
 
 
@@ -687,6 +1025,8 @@ def to_plain_data(doc: Document, zone: ZoneInfo) -> dict[str, Any]:
             for kind in MilestoneKind
             if kind in election.timetable
         }
+        if election.nomination_target is not None:
+            entry["nomination_target"] = election.nomination_target
         entry["seats"] = [
             {
                 "name": seat.name,
@@ -698,7 +1038,24 @@ def to_plain_data(doc: Document, zone: ZoneInfo) -> dict[str, Any]:
             for seat in election.seats
         ]
         data["elections"].append(entry)
+    if doc.meetings:
+        data["meetings"] = [_meeting_fields(meeting) for meeting in doc.meetings]
     return data
+
+
+def _meeting_fields(meeting: MeetingRecord) -> dict[str, Any]:
+    """A meeting in the YAML layout: its motions, each with our members' votes as ``member: vote``."""
+    motions = []
+    for motion in meeting.motions:
+        entry: dict[str, Any] = {"text": motion.text, "for": motion.votes_for, "against": motion.votes_against}
+        if motion.abstentions:
+            entry["abstain"] = motion.abstentions
+        if motion.carried is not None:
+            entry["carried"] = motion.carried
+        if motion.votes:
+            entry["votes"] = {vote.member: vote.vote.value for vote in motion.votes}
+        motions.append(entry)
+    return {"title": meeting.title, "date": meeting.held_on, "body": meeting.body or DEFAULT_BODY, "motions": motions}
 
 
 class _Dumper(yaml.SafeDumper):
@@ -760,7 +1117,36 @@ def to_csv(doc: Document, zone: ZoneInfo) -> str:
             for cand in seat.candidates:
                 fields = _candidate_fields(cand)
                 statement = fields.pop("statement", None)
+                fields.pop("nominations", None)
                 row(record="candidate", election=election.name, seat=seat.name, text=statement, **fields)
+                for nomination in cand.nominations:
+                    day = None if nomination.on is None else nomination.on.isoformat()
+                    row(
+                        record="nomination",
+                        election=election.name,
+                        seat=seat.name,
+                        name=cand.name,
+                        body=nomination.body,
+                        date=day,
+                    )
+        if election.nomination_target is not None:
+            row(record="nomination_target", election=election.name, value=election.nomination_target)
+    for meeting in doc.meetings:
+        day = meeting.held_on.isoformat()
+        row(record="meeting", name=meeting.title, date=day, body=meeting.body or DEFAULT_BODY)
+        for position, motion in enumerate(meeting.motions, 1):
+            figures = {"for": motion.votes_for, "against": motion.votes_against, "abstain": motion.abstentions}
+            row(
+                record="motion",
+                meeting=meeting.title,
+                date=day,
+                position=position,
+                text=motion.text,
+                carried=motion.carried,
+                **figures,
+            )
+            for vote in motion.votes:
+                row(record="vote", meeting=meeting.title, date=day, position=position, name=vote.member, vote=vote.vote)
     return out.getvalue()
 
 

@@ -6,7 +6,8 @@ Identifiers are SQLite row ids, scoped by ``guild_id``.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from enum import StrEnum
 
 from bot.domain.enums import ElectorateType, MilestoneKind, Nation
 
@@ -146,3 +147,74 @@ class SeatWithCandidates:
     def unopposed(self) -> bool:
         """No more candidates than places (and at least one): elected without a contest."""
         return 0 < len(self.candidates) <= self.seat.places
+
+
+@dataclass(frozen=True, slots=True)
+class Nomination:
+    """A body (branch or self-organised group) nominated a candidate, perhaps on a known day."""
+
+    id: int
+    guild_id: int
+    candidate_id: int
+    body: str
+    on: date | None
+
+
+# --- After the election: meetings, motions and how our members voted ---------------------------------------
+
+
+class VoteCast(StrEnum):
+    """How one of the slate's members voted on a motion, named as the contract names it."""
+
+    FOR = "for"
+    AGAINST = "against"
+    ABSTAIN = "abstain"
+    ABSENT = "absent"
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """A meeting of the body the slate stood for (the NEC), on a calendar day (no time, no time zone)."""
+
+    id: int
+    guild_id: int
+    title: str
+    held_on: date
+    body: str = "NEC"
+
+
+@dataclass(frozen=True, slots=True)
+class Motion:
+    """
+    A motion put to a meeting, with the body's own figures.
+
+    ``carried_flag`` is the organiser's word and wins over the arithmetic; ``None`` means "by the figures":
+    carried when more voted for than against.
+    """
+
+    id: int
+    guild_id: int
+    meeting_id: int
+    text: str
+    votes_for: int
+    votes_against: int
+    abstentions: int = 0
+    carried_flag: bool | None = None
+
+    @property
+    def carried(self) -> bool:
+        """Whether the motion was carried: the organiser's word, else more for than against."""
+        if self.carried_flag is not None:
+            return self.carried_flag
+        return self.votes_for > self.votes_against
+
+
+@dataclass(frozen=True, slots=True)
+class MemberVote:
+    """How one of the slate's members (named as in the results) voted on one motion."""
+
+    id: int
+    guild_id: int
+    motion_id: int
+    member: str
+    vote: VoteCast

@@ -29,6 +29,8 @@ class ReminderKind(StrEnum):
     BALLOT_OPEN = "ballot_open"
     POST_BY = "post_by"
     BALLOT_CLOSE = "ballot_close"
+    #: Only for an election with a nomination target: these reminders name the candidates still short of it.
+    NOMINATIONS_CLOSE = "nominations_close"
 
 
 #: A milestone whose date, when it changes, moves reminders (and earns a "date changed" notice).
@@ -67,10 +69,19 @@ def guild_of(job_id: str) -> int:
     return int(job_id.split(":", 1)[0])
 
 
-def anchors(election: Election, config: GuildConfig) -> list[tuple[ReminderKind, datetime]]:
-    """The instants reminders count back from: ballot open, the post-by day, ballot close (those dated)."""
+def anchors(
+    election: Election, config: GuildConfig, *, nominating: bool = False
+) -> list[tuple[ReminderKind, datetime]]:
+    """
+    The instants reminders count back from: ballot open, the post-by day, ballot close (those dated).
+
+    With ``nominating`` (the election has a nomination target), the close of nominations too.
+    """
     zone = ZoneInfo(config.timezone)
     out: list[tuple[ReminderKind, datetime]] = []
+    nominations_close = election.at(MilestoneKind.NOMINATIONS_CLOSE)
+    if nominating and nominations_close is not None:
+        out.append((ReminderKind.NOMINATIONS_CLOSE, nominations_close))
     opens = election.at(MilestoneKind.BALLOT_OPEN)
     close = election.at(MilestoneKind.BALLOT_CLOSE)
     if opens is not None:
@@ -152,22 +163,30 @@ _MOVED = {
 }
 
 
-def plan(config: GuildConfig, elections: Sequence[Election], *, finished: Iterable[int] = ()) -> list[Occurrence]:
+def plan(
+    config: GuildConfig,
+    elections: Sequence[Election],
+    *,
+    finished: Iterable[int] = (),
+    nominating: Iterable[int] = (),
+) -> list[Occurrence]:
     """
     Every reminder the guild's timetable calls for, by time; none when reminders are off or have no channel.
 
-    ``finished`` names elections whose reminders have stopped (:func:`finished_elections`).
+    ``finished`` names elections whose reminders have stopped (:func:`finished_elections`); ``nominating`` those
+    with a nomination target, reminded before nominations close too.
     """
     if not config.reminders_enabled or config.reminder_channel_id is None:
         return []
     zone = ZoneInfo(config.timezone)
     offsets = parse_offsets(config.reminder_offsets)
     done = set(finished)
+    targeted = set(nominating)
     out: list[Occurrence] = []
     for election in elections:
         if election.id in done:
             continue
-        for kind, at in anchors(election, config):
+        for kind, at in anchors(election, config, nominating=election.id in targeted):
             for offset in offsets:
                 run_at = offset.before(at, zone)
                 out.append(Occurrence(config.guild_id, election.id, election.name, kind, at, offset, run_at))
@@ -226,6 +245,12 @@ def headline(occurrence: Occurrence, zone: ZoneInfo, posted_at: datetime | None 
         if days_left == 0:
             return f"The ballot opens today: papers go out from {_clock(at, zone)}"
         return f"Ballot opens {when_day}"
+    if occurrence.kind is ReminderKind.NOMINATIONS_CLOSE:
+        if days_left == 0:
+            return f"Nominations close today at {_clock(at, zone)}"
+        if days_left == 1:
+            return f"Nominations close tomorrow at {_clock(at, zone)}"
+        return f"{days_left} days left for nominations: they close {when_day} at {_clock(at, zone)}"
     if occurrence.kind is ReminderKind.POST_BY:
         if days_left == 0:
             return "Post your ballot paper today so it arrives in time"
@@ -243,6 +268,8 @@ def one_line_advice(kind: ReminderKind) -> str:
         return "Your paper comes by post to your home address. No paper? Ask the union for a replacement."
     if kind is ReminderKind.POST_BY:
         return "Vote for our candidates on every paper you get, and post it today: it must arrive by the close."
+    if kind is ReminderKind.NOMINATIONS_CLOSE:
+        return "Ask your branch or group to nominate the slate's candidates at a quorate meeting before the close."
     return "Papers must arrive by the close: if yours is not in the post yet, it may be too late to count."
 
 

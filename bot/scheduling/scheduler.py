@@ -369,7 +369,8 @@ class ReminderScheduler:
 
     async def _send_dms(self, occurrence: Occurrence) -> None:
         """DM each subscriber, one paced request pair at a time; the post itself is already recorded."""
-        subscribers = await self.reminders.subscribers(occurrence.guild_id)
+        # Members who said they have posted this election's paper are nudged no more.
+        subscribers = await self.reminders.dm_recipients(occurrence.guild_id, occurrence.election_id)
         if not subscribers:
             return
         send = await self.poster.dm_sender(occurrence)

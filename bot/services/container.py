@@ -10,12 +10,15 @@ from bot.services.changes import ChangeFeed
 from bot.services.command_sync import CommandSyncService
 from bot.services.elections import ElectionService
 from bot.services.guild_config import GuildConfigService
+from bot.services.nominations import NominationService
 from bot.services.platform import PlatformService
 from bot.services.privacy import PrivacyService
+from bot.services.record import RecordService
 from bot.services.reminders import ReminderService
 from bot.services.results import ResultService
 from bot.services.seats import SeatService
 from bot.services.transfer import TransferService
+from bot.services.turnout import TurnoutService
 from storage.database import Database
 from storage.repositories import Repositories
 
@@ -39,6 +42,9 @@ class Services:
     reminders: ReminderService
     command_sync: CommandSyncService
     changes: ChangeFeed
+    nominations: NominationService
+    turnout: TurnoutService
+    record: RecordService
 
     @classmethod
     def build(cls, db: Database, clock: Clock | None = None, *, default_timezone: str = "Europe/London") -> "Services":
@@ -48,6 +54,7 @@ class Services:
         elections = ElectionService(repos, clock)
         seats = SeatService(repos, clock, elections)
         candidates = CandidateService(repos, clock, elections, seats)
+        results = ResultService(repos, clock, candidates)
         changes = ChangeFeed(db, clock)
         built = cls(
             repos=repos,
@@ -57,7 +64,7 @@ class Services:
             seats=seats,
             candidates=candidates,
             platform=PlatformService(repos, clock),
-            results=ResultService(repos, clock, candidates),
+            results=results,
             audit=AuditService(repos, clock),
             privacy=PrivacyService(repos, clock),
             transfer=TransferService(repos, clock),
@@ -65,6 +72,9 @@ class Services:
             reminders=ReminderService(repos, clock),
             command_sync=CommandSyncService(repos, clock),
             changes=changes,
+            nominations=NominationService(repos, clock, elections, candidates),
+            turnout=TurnoutService(repos, clock, elections),
+            record=RecordService(repos, clock, results),
         )
         for service in (
             built.guilds,
@@ -78,6 +88,9 @@ class Services:
             built.transfer,
             built.campaign,
             built.reminders,
+            built.nominations,
+            built.turnout,
+            built.record,
         ):
             service.changes = changes
         return built

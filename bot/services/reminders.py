@@ -76,7 +76,8 @@ class ReminderService(Service):
         """Every reminder the guild's timetable and settings call for (sent or not)."""
         config = await self.repos.guilds.get(guild_id)
         elections = await self.repos.elections.all(guild_id)
-        return plan(config, elections, finished=await self._finished(guild_id, elections))
+        targeted = await self.repos.nominations.targets(guild_id)
+        return plan(config, elections, finished=await self._finished(guild_id, elections), nominating=targeted)
 
     async def _finished(self, guild_id: int, elections: list[Election]) -> set[int]:
         """The ids of the elections whose reminders have stopped."""
@@ -93,12 +94,13 @@ class ReminderService(Service):
         """
         :meth:`triage` for every guild with settings and elections, by guild id.
 
-        Reads the whole database in four queries rather than five a guild: the scheduler's start-up.
+        Reads the whole database in five queries rather than six a guild: the scheduler's start-up.
         """
         configs = await self.repos.guilds.all_configs()
         elections = await self.repos.elections.by_guild()
         seats = await self.repos.results.seat_counts_by_guild()
         sent = await self.repos.ledger.sent_ids_by_guild()
+        targeted = await self.repos.nominations.targeted_by_guild()
         now = self.clock.now()
         return {
             guild_id: triage(
@@ -106,6 +108,7 @@ class ReminderService(Service):
                     configs[guild_id],
                     elections[guild_id],
                     finished=finished_elections(elections[guild_id], seats.get(guild_id, ()), now),
+                    nominating=targeted.get(guild_id, ()),
                 ),
                 sent.get(guild_id, set()),
                 now,
@@ -153,6 +156,11 @@ class ReminderService(Service):
     async def release(self, guild_id: int, job_id: str) -> None:
         """Give up this process's claim (the post failed, and may be tried again by anyone)."""
         await self.repos.claims.release(guild_id, job_id, self.owner)
+
+    async def dm_recipients(self, guild_id: int, election_id: int) -> list[int]:
+        """Subscribers to DM about an election: not those who said they have posted its paper."""
+        pledged = await self.repos.turnout.pledgers(guild_id, election_id)
+        return [user for user in await self.repos.subscribers.subscribers(guild_id) if user not in pledged]
 
     async def subscribers(self, guild_id: int) -> list[int]:
         """Members who asked for reminder DMs."""

@@ -2,14 +2,16 @@
 Import and export of a whole guild's data in the organisers' file format.
 
 Import merges: an election, seat, candidate, slate or platform point found by its name is updated, the rest
-added, nothing deleted. It is all or nothing: the file is parsed and checked first (every bad line reported),
-then applied in one transaction; a dry run applies it the same way and rolls back, so the changes it lists are
-exactly the ones a real import would make.
+added, nothing deleted; so is a meeting found by its title and day, a motion by its wording within its meeting,
+and one of our members' votes by the member within the motion. It is all or nothing: the file is parsed and
+checked first (every bad line reported), then applied in one transaction; a dry run applies it the same way and
+rolls back, so the changes it lists are exactly the ones a real import would make.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.domain.dates import timetable_conflicts
@@ -19,16 +21,21 @@ from bot.domain.document import (
     DocumentError,
     ElectionRecord,
     Format,
+    MeetingRecord,
+    MotionRecord,
+    NominationRecord,
     Problem,
     SeatRecord,
     SettingsRecord,
     SlateRecord,
+    VoteRecord,
     detect_format,
     parse,
     render,
 )
 from bot.domain.enums import MilestoneKind
-from bot.domain.models import Candidate, Election, Result
+from bot.domain.models import Candidate, Election, Meeting, Motion, Nomination, Result
+from bot.domain.record import DEFAULT_BODY, over_totals
 from bot.domain.results import overfilled
 from bot.domain.text import counted, normalise, plain
 from bot.errors import NotFound
@@ -46,7 +53,9 @@ class Change:
     """One addition or update an import makes."""
 
     action: str  # "add" or "update"
-    what: str  # "election", "date", "seat", "candidate", "slate", "platform point", "result", "setting"
+    #: "election", "date", "seat", "candidate", "slate", "platform point", "result", "setting", "meeting",
+    #: "motion" or "vote"
+    what: str
     name: str
     fields: tuple[str, ...] = ()
 
@@ -120,6 +129,9 @@ class TransferService(Service):
         for e in elections:
             seats = await self.repos.seats.all(guild_id, e.id)
             candidates = await self.repos.candidates.all(guild_id, election_id=e.id)
+            nominations: dict[int, list[Nomination]] = {}
+            for nomination in await self.repos.nominations.of_election(guild_id, e.id):
+                nominations.setdefault(nomination.candidate_id, []).append(nomination)
             seat_records = tuple(
                 SeatRecord(
                     s.name,
@@ -127,16 +139,57 @@ class TransferService(Service):
                     s.electorate_type,
                     s.electorate,
                     s.places,
-                    tuple(_candidate_record(c, results.get(c.id)) for c in candidates if c.seat_id == s.id),
+                    tuple(
+                        _candidate_record(c, results.get(c.id), nominations.get(c.id, ()))
+                        for c in candidates
+                        if c.seat_id == s.id
+                    ),
                 )
                 for s in seats
             )
             timetable = {m.kind: m.at for m in e.timetable}
-            election_records.append(ElectionRecord(e.name, 0, e.description, timetable, seat_records))
+            target = await self.repos.nominations.target(guild_id, e.id)
+            election_records.append(ElectionRecord(e.name, 0, e.description, timetable, seat_records, target))
         settings = SettingsRecord(
             timezone=config.timezone, slate=config.slate, nation=config.nation, post_days=config.post_days
         )
-        return Document(settings, slate_records, tuple(election_records))
+        return Document(settings, slate_records, tuple(election_records), await self._meeting_records(guild_id))
+
+    async def _meeting_records(self, guild_id: int) -> tuple[MeetingRecord, ...]:
+        """
+        Every meeting, oldest first, with its motions and our members' votes in the order they were recorded.
+
+        Meetings are the guild's, not an election's, so every export carries them (as it does the slates). Their
+        order depends only on what they are (day, then title), never on row ids, so an export imported elsewhere
+        exports the same.
+        """
+        meetings = sorted(
+            await self.repos.record.meetings(guild_id), key=lambda m: (m.held_on, normalise(m.title), m.title)
+        )
+        motions = await self.repos.record.motions(guild_id)
+        votes = await self.repos.record.votes(guild_id)
+        return tuple(
+            MeetingRecord(
+                m.title,
+                0,
+                m.held_on,
+                m.body,
+                tuple(
+                    MotionRecord(
+                        x.text,
+                        0,
+                        x.votes_for,
+                        x.votes_against,
+                        x.abstentions,
+                        x.carried_flag,
+                        tuple(VoteRecord(v.member, 0, v.vote) for v in votes if v.motion_id == x.id),
+                    )
+                    for x in motions
+                    if x.meeting_id == m.id
+                ),
+            )
+            for m in meetings
+        )
 
     async def import_text(
         self, guild_id: int, actor_id: int, text: str, *, filename: str = "import.yaml", dry_run: bool = False
@@ -189,6 +242,8 @@ class TransferService(Service):
             await self._apply_platform(guild_id, await slate_id(slate_record.name), slate_record, report)
         for election_record in doc.elections:
             await self._apply_election(guild_id, election_record, slate_id, report, problems)
+        for meeting_record in doc.meetings:
+            await self._apply_meeting(guild_id, meeting_record, report, problems)
         if problems:
             raise DocumentError(problems)
 
@@ -268,6 +323,11 @@ class TransferService(Service):
             if before is not None:
                 # A moved date, as if set by hand: every bot process re-plans, and its own posts the notice.
                 await self.timetable_changed(guild_id, election_id=election.id, kind=kind, before=before, after=at)
+        if record.nomination_target is not None:
+            stored_target = await self.repos.nominations.target(guild_id, election.id)
+            if stored_target != record.nomination_target:
+                await self.repos.nominations.set_target(guild_id, election.id, record.nomination_target)
+                report.changes.append(Change("update", "nomination target", election.name))
         if conflicts := timetable_conflicts(timetable):
             zone = ZoneInfo((await self.repos.guilds.get(guild_id)).timezone)
             problems.extend(Problem(record.line, f"{record.name}: {c.sentence(zone)}") for c in conflicts)
@@ -347,6 +407,14 @@ class TransferService(Service):
             if before != result:
                 await self.repos.results.set(result)
                 report.changes.append(Change("add" if before is None else "update", "result", label))
+        for nomination in record.nominations:
+            stored = await self.repos.nominations.get(guild_id, candidate.id, nomination.body)
+            if stored is None:
+                await self.repos.nominations.add(guild_id, candidate.id, nomination.body, nomination.on)
+                report.changes.append(Change("add", "nomination", f"{nomination.body} for {label}"))
+            elif nomination.on is not None and stored.on != nomination.on:
+                await self.repos.nominations.add(guild_id, candidate.id, stored.body, nomination.on)
+                report.changes.append(Change("update", "nomination", f"{stored.body} for {label}", ("date",)))
 
     async def _check_places(
         self, guild_id: int, election: Election, record: SeatRecord, problems: list[Problem]
@@ -367,8 +435,91 @@ class TransferService(Service):
                 Problem(record.line, f"{reason}. Mark no more elected than the seat has places (`elected: false`).")
             )
 
+    async def _apply_meeting(
+        self, guild_id: int, record: MeetingRecord, report: ImportReport, problems: list[Problem]
+    ) -> None:
+        """Merge a meeting found by its title and day, its motions by their wording, and each member's vote."""
+        label = f"{record.title} ({record.held_on.isoformat()})"
+        meeting = await self.repos.record.find_meeting(guild_id, record.title, record.held_on)
+        if meeting is None:
+            meeting = await self.repos.record.add_meeting(
+                guild_id, record.title, record.held_on, record.body or DEFAULT_BODY
+            )
+            report.changes.append(Change("add", "meeting", label))
+        elif record.body is not None and record.body != meeting.body:
+            await self.repos.record.set_body(guild_id, meeting.id, record.body)
+            report.changes.append(Change("update", "meeting", label, ("body",)))
+        unmatched = await self.repos.record.motions(guild_id, meeting.id)
+        for motion_record in record.motions:
+            # Exact wording first, then forgiving, each stored motion matched once (as platform points are).
+            found = next((m for m in unmatched if m.text == motion_record.text), None) or next(
+                (m for m in unmatched if normalise(m.text) == normalise(motion_record.text)), None
+            )
+            if found is not None:
+                unmatched.remove(found)
+            motion = await self._apply_motion(guild_id, meeting, found, motion_record, label, report)
+            await self._apply_votes(guild_id, motion, motion_record, report)
+            stored = await self.repos.record.votes(guild_id, motion.id)
+            problems.extend(
+                Problem(motion_record.line, f"motion “{_short(motion.text)}” ({label}): {reason}.")
+                for reason in over_totals(motion, [v.vote for v in stored])
+            )
 
-def _candidate_record(candidate: Candidate, result: Result | None) -> CandidateRecord:
+    async def _apply_motion(
+        self,
+        guild_id: int,
+        meeting: Meeting,
+        existing: Motion | None,
+        record: MotionRecord,
+        label: str,
+        report: ImportReport,
+    ) -> Motion:
+        """Add a motion, or update a stored one's wording, figures and outcome (taken whole from the file)."""
+        wanted = Motion(
+            0 if existing is None else existing.id,
+            guild_id,
+            meeting.id,
+            record.text,
+            record.votes_for,
+            record.votes_against,
+            record.abstentions,
+            record.carried,
+        )
+        name = f"“{_short(record.text)}” ({label})"
+        if existing is None:
+            report.changes.append(Change("add", "motion", name))
+            return await self.repos.record.add_motion(wanted)
+        fields = {
+            "text": "text",
+            "votes_for": "for",
+            "votes_against": "against",
+            "abstentions": "abstain",
+            "carried_flag": "carried",
+        }
+        changed = tuple(shown for attr, shown in fields.items() if getattr(wanted, attr) != getattr(existing, attr))
+        if changed:
+            await self.repos.record.update_motion(wanted)
+            report.changes.append(Change("update", "motion", name, changed))
+        return wanted
+
+    async def _apply_votes(self, guild_id: int, motion: Motion, record: MotionRecord, report: ImportReport) -> None:
+        """Add each member's vote on the motion, or update the one stored for that member."""
+        stored = await self.repos.record.votes(guild_id, motion.id)
+        for vote in record.votes:
+            name = f"{vote.member} on “{_short(motion.text)}”"
+            earlier = next((v for v in stored if normalise(v.member) == normalise(vote.member)), None)
+            if earlier is None:
+                await self.repos.record.add_vote(guild_id, motion.id, vote.member, vote.vote)
+                report.changes.append(Change("add", "vote", name))
+            elif (earlier.member, earlier.vote) != (vote.member, vote.vote):
+                await self.repos.record.update_vote(replace(earlier, member=vote.member, vote=vote.vote))
+                report.changes.append(Change("update", "vote", name, ("vote",)))
+
+
+def _candidate_record(
+    candidate: Candidate, result: Result | None, nominations: Iterable[Nomination] = ()
+) -> CandidateRecord:
+    ordered = sorted(nominations, key=lambda n: (n.on is None, n.on or date.min, normalise(n.body), n.body))
     return CandidateRecord(
         name=candidate.name,
         line=0,
@@ -379,6 +530,7 @@ def _candidate_record(candidate: Candidate, result: Result | None) -> CandidateR
         statement=candidate.statement,
         votes=None if result is None else result.votes,
         elected=None if result is None else result.elected,
+        nominations=tuple(NominationRecord(n.body, 0, n.on) for n in ordered),
     )
 
 

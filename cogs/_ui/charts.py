@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from bot.services.turnout import Turnout
+
 from bot.domain.results import ElectionResults, Outcome, SeatResult
 from bot.domain.text import truncate
 
@@ -178,3 +180,46 @@ def _despine(axes: "Axes") -> None:
     """Drop the top and right frame lines, which only add ink."""
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
+
+
+def turnout_chart(turnout: "Turnout") -> bytes:
+    """``/organise turnout``: members who said they have posted, and no-paper reports, by day (two bar series)."""
+    days = sorted({day for day, _ in turnout.pledges_by_day} | {day for day, _ in turnout.reports_by_day})
+    figure = _figure(0)
+    axes = figure.add_subplot()
+    if days:
+        pledged = dict(turnout.pledges_by_day)
+        reported = dict(turnout.reports_by_day)
+        positions = list(range(len(days)))
+        width = 0.4
+        axes.bar(
+            [p - width / 2 for p in positions],
+            [pledged.get(d, 0) for d in days],
+            width,
+            color=ELECTED,
+            label="said they posted their paper",
+        )
+        axes.bar(
+            [p + width / 2 for p in positions],
+            [reported.get(d, 0) for d in days],
+            width,
+            color=TIED,
+            label="reported no paper yet",
+        )
+        step = max(1, len(days) // 14)
+        axes.set_xticks(positions[::step], [f"{d:%-d %b}" for d in days][::step], fontsize=BASE_FONT - 1)
+        axes.set_xlim(-0.8, len(days) - 0.2)
+        axes.legend(fontsize=BASE_FONT - 1, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
+    else:
+        axes.text(
+            0.5, 0.5, "Nothing reported yet", ha="center", va="center", fontsize=BASE_FONT + 2, transform=axes.transAxes
+        )
+        axes.set_xticks([])
+    from matplotlib.ticker import MaxNLocator
+
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.tick_params(labelsize=BASE_FONT - 1)
+    name = truncate(turnout.election.name, 60)
+    axes.set_title(_text(f"{name}: turnout by day"), fontsize=BASE_FONT + 3, loc="left", pad=12)
+    _despine(axes)
+    return _png(figure)

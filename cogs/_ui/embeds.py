@@ -6,18 +6,29 @@ layout, and every embed is built within Discord's limits (title 256, description
 1,024, 6,000 in all).
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import discord
 
 from bot.domain.ballot import NATIONAL_PAPER, votes_label
 from bot.domain.enums import ElectorateType, MilestoneKind
-from bot.domain.models import Candidate, SeatWithCandidates
+from bot.domain.models import Candidate, MemberVote, SeatWithCandidates, VoteCast
+from bot.domain.record import (
+    figures,
+    long_date,
+    meeting_label,
+    outcome_sentence,
+    outcome_word,
+    short_date,
+    votes_by_kind,
+)
 from bot.domain.results import CandidateResult, ElectionResults, Outcome, SeatResult, SeatStatus, on_slate
 from bot.domain.text import counted, pack_lines, plain, split_for_embeds, tidy_paragraphs, truncate
 from bot.services.campaign import CandidateView, HowToVote, SlateOverview, Timetable
 from bot.services.platform import Platform
-from cogs._ui.pages import line_pages, number_pages
+from bot.services.record import LatestMeetings, MeetingReport, MemberRecord, MotionVotes, RecordView
+from cogs._ui.pages import PageSpan, line_pages, number_pages, page_label
 
 COLOUR = discord.Colour.from_rgb(90, 40, 140)
 TITLE_LIMIT = 256
@@ -429,3 +440,156 @@ def results_pages(
         if parts:
             page.set_footer(text=truncate(" · ".join(parts), 2048))
     return pages
+
+
+# --- The record after the election ------------------------------------------------------------------------
+
+#: Votes a page of ``/record member:``: enough for a couple of meetings, few enough to read on a phone.
+RECORD_PER_PAGE = 10
+#: Room for a page's lines, leaving space for the summary line that heads every page.
+RECORD_PAGE = 3500
+#: How much of a motion's wording a line of ``/record member:`` quotes.
+RECORD_MOTION_CHARS = 160
+
+_VOTE_PHRASES = {
+    VoteCast.FOR: "voted **for**",
+    VoteCast.AGAINST: "voted **against**",
+    VoteCast.ABSTAIN: "**abstained**",
+    VoteCast.ABSENT: "was **absent**",
+}
+_VOTE_HEADINGS = {
+    VoteCast.FOR: "For",
+    VoteCast.AGAINST: "Against",
+    VoteCast.ABSTAIN: "Abstained",
+    VoteCast.ABSENT: "Absent",
+}
+
+
+def _one_line(text: str, limit: int) -> str:
+    """A motion's wording on one line, cut to ``limit``, made safe."""
+    return plain(truncate(" ".join(text.split()), limit))
+
+
+def member_record_pages(record: MemberRecord) -> list[discord.Embed]:
+    """
+    ``/record member:``: every vote of one member, newest meeting first, ten to a page.
+
+    Each page leads with the member's tally (``4 votes recorded: 2 for, 1 against, 1 absent``); a line names
+    the meeting, the motion (its wording cut short), how the member voted and how the motion went.
+    """
+    counts = [
+        f"{record.count(kind):,} {'abstaining' if kind is VoteCast.ABSTAIN else kind.value}"
+        for kind in VoteCast
+        if record.count(kind)
+    ]
+    where = f" at {plain(meeting_label(record.meeting))}" if record.meeting is not None else ""
+    summary = f"{counted(len(record.entries), 'vote')} recorded{where}: {', '.join(counts)}."
+    lines = [
+        f"**{short_date(e.meeting.held_on)}** · {plain(e.meeting.title)}, motion {e.number}: {_VOTE_PHRASES[e.vote]} "
+        f"— “{_one_line(e.motion.text, RECORD_MOTION_CHARS)}” ({outcome_word(e.motion)}, {figures(e.motion)})"
+        for e in record.entries
+    ]
+
+    def votes_shown(span: PageSpan) -> str:
+        """Which votes this page shows, and which page it is."""
+        shown = f"Votes {span.first}–{span.last} of {span.total}"
+        return f"{shown} · Page {span.number} of {span.pages}" if span.pages > 1 else shown
+
+    pages = line_pages(
+        title(f"How {record.member} voted"),
+        lines,
+        limit=RECORD_PAGE,
+        max_lines=RECORD_PER_PAGE,
+        colour=COLOUR,
+        footer=votes_shown,
+    )
+    for page in pages:
+        page.description = f"{summary}\n\n{page.description or ''}".strip()
+    return pages
+
+
+def _our_votes(votes: Sequence[MemberVote]) -> str:
+    """``**For:** A, B · **Against:** C``, or a note that none of ours are recorded."""
+    grouped = votes_by_kind(votes)
+    parts = [
+        f"**{_VOTE_HEADINGS[kind]}:** {', '.join(plain(name) for name in names)}"
+        for kind, names in grouped.items()
+        if names
+    ]
+    return " · ".join(parts) if parts else "*No votes of our members recorded.*"
+
+
+def _motion_field(motion: MotionVotes) -> tuple[str, str]:
+    """A motion as an embed field: ``Motion 2 · carried ✅`` over its wording, figures and our members' votes."""
+    mark = "✅" if motion.motion.carried else "❌"
+    name = f"Motion {motion.number} · {outcome_word(motion.motion)} {mark}"
+    rest = f"**{outcome_sentence(motion.motion)}**\nOur members: {_our_votes(motion.votes)}"
+    room = FIELD_LIMIT - len(rest) - 1
+    wording = plain(truncate(motion.motion.text.strip(), max(room, 0))) if room > 40 else ""
+    return name, field_value(f"{wording}\n{rest}" if wording else rest)
+
+
+def meeting_report_pages(report: MeetingReport) -> list[discord.Embed]:
+    """
+    A meeting's report, for ``/record meeting:`` and ``/organise meeting post``.
+
+    Each motion with its figures and outcome, and how each of our members voted; within Discord's limits, over
+    as many pages as it needs.
+    """
+    meeting = report.meeting
+    carried = sum(1 for m in report.motions if m.motion.carried)
+    if report.motions:
+        defeated = len(report.motions) - carried
+        tally = f"{counted(len(report.motions), 'motion')}: {carried:,} carried, {defeated:,} defeated."
+    else:
+        tally = "No motions recorded yet. Organisers add them with `/organise motion add`."
+    intro = f"**{plain(meeting.body)}** · {long_date(meeting.held_on)}\n{tally}"
+
+    def new_page() -> discord.Embed:
+        return discord.Embed(title=title(meeting.title), description=intro, colour=COLOUR)
+
+    pages = [new_page()]
+    for motion in report.motions:
+        name, value = _motion_field(motion)
+        embed = pages[-1]
+        if len(embed.fields) >= FIELDS_PER_EMBED or len(embed) + len(name) + len(value) > EMBED_BUDGET:
+            embed = new_page()
+            pages.append(embed)
+        embed.add_field(name=name, value=value, inline=False)
+    whose = f"Our members: the {report.slate} slate" if report.slate else ""
+    for number, page in enumerate(pages, start=1):
+        parts = [whose] if whose else []
+        label = page_label(number, len(pages))
+        if label:
+            parts.append(label)
+        if parts:
+            page.set_footer(text=truncate(" · ".join(parts), 2048))
+    return pages
+
+
+def latest_meetings_pages(latest: LatestMeetings) -> list[discord.Embed]:
+    """``/record`` with no option: the recorded meetings, newest first, with what their motions came to."""
+    lines = []
+    for meeting, motions in latest.meetings:
+        carried = sum(1 for m in motions if m.carried)
+        outcome = f": {carried:,} carried, {len(motions) - carried:,} defeated" if motions else ""
+        lines.append(
+            f"**{short_date(meeting.held_on)}** · {plain(meeting.title)} ({plain(meeting.body)}): "
+            f"{counted(len(motions), 'motion')}{outcome}"
+        )
+    pages = line_pages("Meetings on record", lines, limit=RECORD_PAGE, max_lines=RECORD_PER_PAGE, colour=COLOUR)
+    hint = (
+        "`/record meeting:` shows a meeting's motions and how our members voted; `/record member:` one member's votes."
+    )
+    for page in pages:
+        page.description = f"{page.description or ''}\n\n{hint}".strip()
+    return pages
+
+
+def record_pages(view: RecordView) -> list[discord.Embed]:
+    """Whatever ``/record`` found, as pages."""
+    if isinstance(view, MemberRecord):
+        return member_record_pages(view)
+    if isinstance(view, MeetingReport):
+        return meeting_report_pages(view)
+    return latest_meetings_pages(view)

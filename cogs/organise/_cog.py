@@ -37,6 +37,8 @@ from cogs._common import guild_id, services
 from cogs._ui.confirm import choose_then, confirm_then
 from cogs._ui.modals import MODAL_TEXT_LIMIT, StatementModal
 from cogs._ui.pages import Pages, PageSpan, line_pages
+from cogs.organise._campaign import CampaignCommands
+from cogs.organise._record import RecordCommands
 from cogs.organise._replies import recorded_text
 
 KIND_CHOICES = [app_commands.Choice(name=k.value, value=k.value) for k in MilestoneKind]
@@ -134,7 +136,13 @@ def _audit_pages(entries: list[AuditEntry]) -> list[discord.Embed]:
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class Organise(commands.GroupCog, group_name="organise", group_description="Organisers: keep the slate up to date"):
+class Organise(
+    CampaignCommands,
+    RecordCommands,
+    commands.GroupCog,
+    group_name="organise",
+    group_description="Organisers: keep the slate up to date",
+):
     """Every organiser command."""
 
     election = app_commands.Group(name="election", description="Elections")

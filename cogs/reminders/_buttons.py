@@ -20,7 +20,7 @@ from bot.domain.enums import ElectorateType
 from bot.domain.text import truncate
 from bot.errors import NotFound
 from cogs._common import guild_id, services
-from cogs._ui import embeds
+from cogs._ui import campaign_embeds, embeds
 from cogs._ui.errors import AnsweringView, answers_errors
 from cogs._ui.pages import Pages
 from cogs._ui.slate_pages import SlatePages
@@ -31,6 +31,8 @@ class ReminderAction(StrEnum):
 
     STATEMENTS = "statements"
     HOW_TO_VOTE = "howtovote"
+    VOTED = "voted"
+    NO_PAPER = "nopaper"
 
 
 #: The prefix of every reminder button's custom id.
@@ -60,6 +62,8 @@ class _Face:
 FACES = {
     ReminderAction.STATEMENTS: _Face("Read candidate statements", discord.ButtonStyle.primary),
     ReminderAction.HOW_TO_VOTE: _Face("How to vote", discord.ButtonStyle.secondary),
+    ReminderAction.VOTED: _Face("I've posted my ballot", discord.ButtonStyle.success),
+    ReminderAction.NO_PAPER: _Face("No ballot paper?", discord.ButtonStyle.secondary),
 }
 
 
@@ -84,16 +88,65 @@ class ReminderButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_T
     @answers_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         """Answer the clicker privately, as the button's action says."""
+        if self.action is ReminderAction.VOTED:
+            await _voted(interaction, self.election_id)
+            return
         name = await _election_name(interaction, self.election_id)
         await _ANSWERS[self.action](interaction, name)
 
 
-def reminder_view(election_id: int, ref: str | None = None) -> discord.ui.View:
-    """A reminder's buttons, in order; the first carries the reminder's reference, when given."""
+def reminder_view(election_id: int, ref: str | None = None, *, ballot_open: bool = False) -> discord.ui.View:
+    """
+    A reminder's buttons, in order; the first carries the reminder's reference, when given.
+
+    While the ballot is open, "I've posted my ballot" and "No ballot paper?" follow.
+    """
     view = AnsweringView(timeout=None)
     view.add_item(ReminderButton(ReminderAction.STATEMENTS, election_id, ref))
     view.add_item(ReminderButton(ReminderAction.HOW_TO_VOTE, election_id))
+    if ballot_open:
+        view.add_item(ReminderButton(ReminderAction.VOTED, election_id))
+        view.add_item(ReminderButton(ReminderAction.NO_PAPER, election_id))
     return view
+
+
+async def _voted(interaction: discord.Interaction, election_id: int) -> None:
+    """Count the clicker's "I've posted my ballot" once (the same as /voted); answered at once, privately."""
+    answer = await services(interaction).turnout.voted_by_id(guild_id(interaction), interaction.user.id, election_id)
+    await interaction.response.send_message(campaign_embeds.voted_text(answer), ephemeral=True)
+
+
+class NoPaperRegionSelect(discord.ui.Select["AnsweringView"]):
+    """Pick your region to count your missing paper, anonymously (the same as /replacement region:)."""
+
+    def __init__(self, election: str, regions: list[str]) -> None:
+        super().__init__(
+            placeholder="Count my missing paper in my region…",
+            options=[discord.SelectOption(label=truncate(r, 100), value=truncate(r, 100)) for r in regions[:25]],
+        )
+        self.election = election
+
+    @answers_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Count the report once and say so."""
+        answer = await services(interaction).turnout.replacement(
+            guild_id(interaction), interaction.user.id, self.election, self.values[0]
+        )
+        await interaction.response.send_message(embed=campaign_embeds.replacement_embed(answer), ephemeral=True)
+
+
+async def _no_paper(interaction: discord.Interaction, election: str) -> None:
+    """How and by when to ask for a replacement, and a region menu to count the missing paper."""
+    answer = await services(interaction).turnout.replacement(guild_id(interaction), interaction.user.id, election)
+    regions = await services(interaction).campaign.electorates(guild_id(interaction), ElectorateType.REGION, election)
+    view = AnsweringView(timeout=600)
+    if regions and not answer.deadline_passed:
+        view.add_item(NoPaperRegionSelect(election, regions))
+    embed = campaign_embeds.replacement_embed(answer)
+    if view.children:
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+    else:
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
 async def _election_name(interaction: discord.Interaction, election_id: int) -> str:
@@ -157,4 +210,5 @@ async def _how_to_vote(interaction: discord.Interaction, election: str) -> None:
 _ANSWERS: dict[ReminderAction, Callable[[discord.Interaction, str], Awaitable[None]]] = {
     ReminderAction.STATEMENTS: _statements,
     ReminderAction.HOW_TO_VOTE: _how_to_vote,
+    ReminderAction.NO_PAPER: _no_paper,
 }

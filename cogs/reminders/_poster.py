@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 
 import discord
 
+from bot.domain.ballot import ballot_is_open
 from bot.domain.dates import utc_to_local
 from bot.domain.enums import MilestoneKind
 from bot.domain.models import GuildConfig
-from bot.domain.reminders import Occurrence, headline, moved_date_phrase, one_line_advice
-from bot.domain.text import plain, truncate
+from bot.domain.reminders import Occurrence, ReminderKind, headline, moved_date_phrase, one_line_advice
+from bot.domain.text import counted, plain, truncate
 from bot.scheduling.poster import DmOutcome, DmSender, PostFailed
 from bot.services.changes import TimetableChanged
 from cogs._ui import embeds
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 
 #: Reminders posted before the reference moved into a button carried it in their embed footer, after this.
 LEGACY_REF = "ref "
+#: Discord's limit on an embed field's value.
+FIELD_LIMIT = 1024
 #: How far back in the channel a restarted bot looks for a reminder it may have posted just before a crash.
 HISTORY_LOOKBACK = 50
 
@@ -86,11 +89,19 @@ class DiscordReminderPoster:
         role = config.reminder_role_id
         content = f"<@&{role}> {line}" if role else line
         mentions = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(role)] if role else False)
+        embed = reminder_embed(occurrence, zone, late=late, posted_at=posted_at)
+        is_open = await self._ballot_open(occurrence, posted_at)
+        if occurrence.kind is ReminderKind.NOMINATIONS_CLOSE:
+            await self._add_short_of_target(embed, occurrence)
+        if is_open:
+            count = await self.bot.services.turnout.pledge_count(occurrence.guild_id, occurrence.election_id)
+            said = counted(count, "member has", "members have")
+            embed.add_field(name="Posted yours?", value=f"{said} said they've posted their ballot paper.")
         try:
             message = await channel.send(
                 content=content,
-                embed=reminder_embed(occurrence, zone, late=late, posted_at=posted_at),
-                view=reminder_view(occurrence.election_id, occurrence.reference),
+                embed=embed,
+                view=reminder_view(occurrence.election_id, occurrence.reference, ballot_open=is_open),
                 allowed_mentions=mentions,
             )
         except (discord.Forbidden, discord.NotFound) as exc:
@@ -100,6 +111,40 @@ class DiscordReminderPoster:
         except (TimeoutError, OSError) as exc:
             raise PostFailed(f"network error: {exc}", permanent=False) from exc
         return message.id
+
+    async def _add_short_of_target(self, embed: discord.Embed, occurrence: Occurrence) -> None:
+        """Name the slate candidates still short of the nomination target, and the branches yet to nominate them."""
+        services = self.bot.services
+        election = await services.reminders.election(occurrence.guild_id, occurrence.election_id)
+        if election is None:
+            return
+        standings = await services.nominations.standings_of(occurrence.guild_id, election)
+        short = standings.short()
+        if standings.target is None:
+            return
+        if not short:
+            embed.add_field(name="Nominations", value="Every slate candidate has reached the target.", inline=False)
+            return
+        bodies = await services.nominations.bodies(occurrence.guild_id)
+        lines = []
+        for row in short:
+            have = {b.body.casefold() for b in row.bodies}
+            missing = [plain(b) for b in bodies if b.casefold() not in have]
+            hint = f"; not yet from {', '.join(missing[:6])}{', …' if len(missing) > 6 else ''}" if missing else ""
+            lines.append(f"**{plain(row.candidate.name)}**: {row.count} of {standings.target}{hint}")
+        more = "\n… and more: `/nominations`"
+        kept: list[str] = []
+        for line in lines:
+            if len("\n".join([*kept, line])) + len(more) > FIELD_LIMIT:
+                break
+            kept.append(line)
+        value = "\n".join(kept) + (more if len(kept) < len(lines) else "")
+        embed.add_field(name=f"Still short of {standings.target} nominations", value=value, inline=False)
+
+    async def _ballot_open(self, occurrence: Occurrence, at: datetime) -> bool:
+        """Whether the reminder's election has its ballot open at ``at`` (then the pledge buttons show)."""
+        election = await self.bot.services.reminders.election(occurrence.guild_id, occurrence.election_id)
+        return election is not None and ballot_is_open(election, at)
 
     async def already_posted(self, occurrence: Occurrence) -> int | None:
         """

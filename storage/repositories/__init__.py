@@ -8,11 +8,14 @@ from storage.repositories.candidates import CandidateRepository
 from storage.repositories.changes import ChangeLog, ClaimRepository
 from storage.repositories.elections import ElectionRepository
 from storage.repositories.guilds import GuildRepository
+from storage.repositories.nominations import NominationRepository
+from storage.repositories.record import RecordRepository
 from storage.repositories.reminders import EventLinkRepository, ReminderLedger, SubscriberRepository
 from storage.repositories.results import ResultRepository
 from storage.repositories.seats import SeatRepository
 from storage.repositories.slates import SlateRepository
 from storage.repositories.state import StateRepository
+from storage.repositories.turnout import TurnoutRepository
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,9 @@ class Repositories:
     events: EventLinkRepository = field(init=False)
     changes: ChangeLog = field(init=False)
     claims: ClaimRepository = field(init=False)
+    record: RecordRepository = field(init=False)
+    nominations: NominationRepository = field(init=False)
+    turnout: TurnoutRepository = field(init=False)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -50,6 +56,9 @@ class Repositories:
         set_(self, "events", EventLinkRepository(self.db))
         set_(self, "changes", ChangeLog(self.db))
         set_(self, "claims", ClaimRepository(self.db))
+        set_(self, "record", RecordRepository(self.db))
+        set_(self, "nominations", NominationRepository(self.db))
+        set_(self, "turnout", TurnoutRepository(self.db))
 
 
 __all__ = [
@@ -60,6 +69,8 @@ __all__ = [
     "ElectionRepository",
     "EventLinkRepository",
     "GuildRepository",
+    "NominationRepository",
+    "RecordRepository",
     "ReminderLedger",
     "Repositories",
     "ResultRepository",
@@ -67,4 +78,5 @@ __all__ = [
     "SlateRepository",
     "StateRepository",
     "SubscriberRepository",
+    "TurnoutRepository",
 ]

@@ -123,3 +123,24 @@ def test_only_a_reminded_date_moving_is_announced(
 ) -> None:
     """A "date changed" notice is posted only when a ballot opening or close moves from one date to another."""
     assert announces_move(kind, before, after) is announced
+
+
+@pytest.mark.parametrize(
+    ("days_before", "expected"),
+    [
+        (0, "Nominations close today at 17:00"),
+        (1, "Nominations close tomorrow at 17:00"),
+        (7, "7 days left for nominations: they close Friday 14 February at 17:00"),
+    ],
+)
+def test_a_nominations_close_reminder_says_how_long_is_left(days_before: int, expected: str) -> None:
+    """The reminder before nominations close counts the days to it, in London time."""
+    from zoneinfo import ZoneInfo
+
+    from bot.domain.reminders import headline
+
+    close = datetime(2025, 2, 14, 17, 0, tzinfo=UTC)
+    occurrence = Occurrence(
+        1, ELECTION, "NEC 2025", ReminderKind.NOMINATIONS_CLOSE, close, Offset(7, "d"), close - timedelta(days=7)
+    )
+    assert headline(occurrence, ZoneInfo("Europe/London"), close - timedelta(days=days_before)) == expected

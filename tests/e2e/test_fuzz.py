@@ -69,8 +69,9 @@ AUTOCOMPLETE_TRIES = 3
 BACKGROUND_TABLES = ("scheduled_events", "reminders_sent", "bot_state")
 #: Commands whose second step destroys data: only the question is asked (and then cancelled).
 CONFIRMED = {("organise", "election", "remove"), ("organise", "seat", "remove"), ("organise", "candidate", "remove")}
-#: Member commands that write (opting in or out of reminders); every other member command only reads.
-MEMBER_WRITES = {("reminders", "subscribe"), ("reminders", "unsubscribe")}
+#: Member commands that write (opting in or out of reminders, "I've posted my ballot", "no paper yet"); every
+#: other member command only reads.
+MEMBER_WRITES = {("reminders", "subscribe"), ("reminders", "unsubscribe"), ("voted",), ("replacement",)}
 
 
 # --------------------------------------------------------------------------------------------- inputs
@@ -640,6 +641,15 @@ VALID = {
     "branch": "Branch",
     "job": "Job",
     "file": ("ok.yaml", b"format: 1\n"),
+    "body": "Leicester City",
+    "count": 3,
+    "title": "NEC meeting",
+    "meeting": "NEC meeting",
+    "motion": "1",
+    "member": "Tom Barker",
+    "for": 30,
+    "against": 20,
+    "abstain": 1,
 }
 #: Discord's longest option value; plain letters, so that matching it costs nothing (see the next test).
 LONG_VALUE = "x" * 6000

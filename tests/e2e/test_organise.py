@@ -53,6 +53,14 @@ CONTRACT = {
     "settings nation",
     "settings post-days",
     "audit",
+    "nomination add",
+    "nomination remove",
+    "nomination target",
+    "turnout",
+    "meeting add",
+    "meeting post",
+    "motion add",
+    "motion vote",
 }
 
 SMALL_IMPORT = b"""format: 1
@@ -93,6 +101,16 @@ VALID_OPTION = {
     "limit": 5,
     "timezone": "Europe/Paris",
     "days": 3,
+    "body": "Refused Branch",
+    "count": 3,
+    "title": "Refused Meeting",
+    "meeting": "Refused Meeting",
+    "motion": "Refused motion",
+    "member": "Tom Barker",
+    "for": 30,
+    "against": 20,
+    "abstain": 1,
+    "carried": False,
 }
 
 

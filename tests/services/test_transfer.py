@@ -12,6 +12,7 @@ from bot.domain.document import DocumentError, Format
 from bot.domain.enums import ElectorateType, MilestoneKind, Nation
 from bot.errors import NotFound
 from bot.services.container import Services
+from bot.services.record import LatestMeetings, MemberRecord
 from storage.database import Database
 from tests.fakes import GUILD, NEC_2025, ORGANISER, OTHER_GUILD, FakeClock
 
@@ -393,3 +394,166 @@ async def test_an_import_adding_a_winner_beside_a_stored_one_is_refused(services
     changed = TWO_WINNERS.format(bob="true").replace("            votes: 900\n            elected: true\n", "")
     problems = await _import_problems(services, db, changed, "results.yaml")
     assert len(problems) == 1 and "Ann Jones and Bob Evans" in problems[0][1]
+
+
+# ------------------------------------------------------------------------------ meetings, motions and votes
+
+#: Fictional members only: no vote is ever attributed to a real person.
+MEETINGS = """format: 1
+meetings:
+  - title: NEC meeting
+    date: 2024-07-18
+    body: NEC
+    motions:
+      - text: "That the minutes be approved"
+        for: 40
+        against: 0
+        abstain: 3
+        votes:
+          Alex Fictional: for
+          Sam Fictional: abstain
+      - text: "Needs two thirds: change the rules"
+        for: 30
+        against: 20
+        carried: false
+        votes:
+          Alex Fictional: against
+          Jo Fictional: absent
+  - title: Finance committee
+    date: 2024-07-18
+    body: Finance Committee
+    motions: []
+"""
+
+
+@pytest.mark.parametrize(("fmt", "filename"), [("yaml", "export.yaml"), ("csv", "export.csv")])
+async def test_meetings_motions_and_votes_round_trip_identically(
+    nec_services: Services, fmt: Format, filename: str
+) -> None:
+    """export -> import into OTHER_GUILD -> export is identical with meetings, abstentions, a carried flag and votes."""
+    await nec_services.transfer.import_text(GUILD, ORGANISER, MEETINGS, filename="meetings.yaml")
+    first = await nec_services.transfer.export(GUILD, fmt)
+    await nec_services.transfer.import_text(OTHER_GUILD, ORGANISER, first, filename=filename)
+    assert await nec_services.transfer.export(OTHER_GUILD, fmt) == first
+    view = await nec_services.record.view(OTHER_GUILD, meeting="2024-07-18 NEC meeting")
+    assert not isinstance(view, LatestMeetings | MemberRecord)
+    [minutes, rules] = view.motions
+    assert (minutes.motion.abstentions, minutes.motion.carried, rules.motion.carried_flag) == (3, True, False)
+    assert [(v.member, v.vote.value) for v in rules.votes] == [
+        ("Alex Fictional", "against"),
+        ("Jo Fictional", "absent"),
+    ]
+    assert "Zoë Hartley" in first and "2024-05-23" in first
+
+
+async def test_meetings_export_oldest_first_whatever_order_they_were_added(services: Services) -> None:
+    """The file lists meetings by day then title, so the order never depends on row ids."""
+    await services.record.add_meeting(GUILD, ORGANISER, "Later", "2024-09-12")
+    await services.record.add_meeting(GUILD, ORGANISER, "Earlier", "2024-05-23")
+    data = yaml.safe_load(await services.transfer.export(GUILD))
+    assert [(m["title"], str(m["date"])) for m in data["meetings"]] == [
+        ("Earlier", "2024-05-23"),
+        ("Later", "2024-09-12"),
+    ]
+
+
+async def test_importing_meetings_merges_figures_and_votes(services: Services) -> None:
+    """A meeting by title and day, a motion by its wording, a vote by its member: updated, the rest added."""
+    await services.transfer.import_text(GUILD, ORGANISER, MEETINGS, filename="meetings.yaml")
+    edited = _swap(MEETINGS, "        for: 40\n", "        for: 41\n")
+    edited = _swap(edited, "          Sam Fictional: abstain\n", "          Sam Fictional: for\n")
+    edited = _swap(edited, "    body: Finance Committee\n", "    body: Finance and Resources\n")
+    edited = _swap(
+        edited,
+        "    motions: []\n",
+        '    motions:\n      - text: "Approve the budget"\n        for: 5\n        against: 1\n',
+    )
+    report = await services.transfer.import_text(GUILD, ORGANISER, edited, filename="meetings.yaml")
+    assert sorted(str(c) for c in report.changes) == [
+        "add motion “Approve the budget” (Finance committee (2024-07-18))",
+        "update meeting Finance committee (2024-07-18) (body)",
+        "update motion “That the minutes be approved” (NEC meeting (2024-07-18)) (for)",
+        "update vote Sam Fictional on “That the minutes be approved” (vote)",
+    ]
+    record = await services.record.view(GUILD, member="Sam Fictional")
+    assert isinstance(record, MemberRecord)
+    assert [(e.vote.value, e.motion.votes_for) for e in record.entries] == [("for", 41)]
+    again = await services.transfer.import_text(GUILD, ORGANISER, edited, filename="meetings.yaml")
+    assert again.changes == []
+
+
+async def test_an_import_with_our_votes_beyond_a_motions_figures_is_refused_on_its_line(
+    services: Services, db: Database
+) -> None:
+    """Two of ours "for" on a motion with 1 vote for: nothing is imported, the motion's line says why."""
+    bad = _swap(
+        MEETINGS,
+        "        for: 40\n        against: 0\n        abstain: 3\n",
+        "        for: 1\n        against: 0\n        abstain: 3\n",
+    )
+    bad = _swap(bad, "          Sam Fictional: abstain\n", "          Sam Fictional: for\n")
+    [(line, message)] = await _import_problems(services, db, bad, "meetings.yaml")
+    assert line == _line_of(bad, '      - text: "That the minutes be approved"')
+    assert "2 of our members are recorded as voting for, but the motion had only 1 vote for" in message
+
+
+async def test_an_import_counts_the_stored_votes_too(services: Services, db: Database) -> None:
+    """A vote already stored and one added by the file together exceed the motion's total: refused whole."""
+    await services.transfer.import_text(GUILD, ORGANISER, MEETINGS, filename="meetings.yaml")
+    more = _swap(
+        MEETINGS,
+        "          Jo Fictional: absent\n",
+        "          Jo Fictional: against\n          Lee Fictional: against\n",
+    )
+    more = _swap(more, "        for: 30\n        against: 20\n", "        for: 30\n        against: 2\n")
+    problems = await _import_problems(services, db, more, "meetings.yaml")
+    assert any("3 of our members are recorded as voting against, but the motion had only 2" in m for _, m in problems)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("        for: 40\n", "        for: -40\n", "The votes for can't be negative (you gave -40)"),
+        ("        against: 0\n", "", "give the votes against (against)"),
+        (
+            "          Sam Fictional: abstain\n",
+            "          Sam Fictional: maybe\n",
+            "Sam Fictional: “maybe” is not a vote",
+        ),
+        ("          Sam Fictional: abstain\n", "          alex fictional: abstain\n", "appears twice"),
+        ("    date: 2024-07-18\n    body: NEC\n", '    date: "18th July"\n    body: NEC\n', "is not a day"),
+    ],
+)
+async def test_a_bad_meeting_line_is_refused_with_its_reason(
+    services: Services, db: Database, old: str, new: str, expected: str
+) -> None:
+    """Each check of the commands applies to a file too; nothing at all is imported."""
+    problems = await _import_problems(services, db, _swap(MEETINGS, old, new), "meetings.yaml")
+    assert any(expected in message for _, message in problems), problems
+
+
+CSV_MEETINGS = """record,name,meeting,date,body,position,text,for,against,abstain,carried,vote
+vote,Alex Fictional,NEC meeting,2024-07-18,,1,,,,,,for
+motion,,NEC meeting,2024-07-18,,1,That the minutes be approved,40,0,3,,
+meeting,NEC meeting,,2024-07-18,NEC,,,,,,,
+vote,Alex Fictional,NEC meeting,2024-07-18,,1,,,,,,against
+"""
+
+
+async def test_a_csv_vote_given_twice_is_refused_naming_both_lines(services: Services, db: Database) -> None:
+    """CSV rows apply meetings, motions, then votes whatever their order; a member's second vote names the first."""
+    [(line, message)] = await _import_problems(services, db, CSV_MEETINGS, "meetings.csv")
+    assert line == 5
+    assert "Alex Fictional's vote on motion 'That the minutes be approved' appears twice (first on line 2)" in message
+    once = "\n".join(CSV_MEETINGS.splitlines()[:4]) + "\n"
+    await services.transfer.import_text(GUILD, ORGANISER, once, filename="meetings.csv")
+    record = await services.record.view(GUILD, member="Alex Fictional")
+    assert isinstance(record, MemberRecord) and [e.vote.value for e in record.entries] == ["for"]
+
+
+async def test_the_format_documents_yaml_example_imports(services: Services) -> None:
+    """The YAML example in docs/format.md is a file the bot reads, meetings and all."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "format.md").read_text(encoding="utf-8")
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    report = await services.transfer.import_text(GUILD, ORGANISER, example, filename="example.yaml")
+    assert {c.what for c in report.added} >= {"election", "seat", "candidate", "meeting", "motion", "vote"}

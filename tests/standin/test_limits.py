@@ -121,3 +121,28 @@ def test_unknown_kind_is_an_error() -> None:
     """Asking for a kind that does not exist is a programming error."""
     with pytest.raises(ValueError, match="unknown limit kind"):
         check_limits("poll", {})
+
+
+def test_a_command_over_eight_thousand_characters_in_all_is_refused_and_one_under_is_not() -> None:
+    """The combined size of a command is 8,000 characters (4,000 until February 2024)."""
+
+    def command(groups: int) -> dict[str, object]:
+        return {
+            "name": "big",
+            "description": "x" * 100,
+            "options": [
+                {
+                    "type": 2,
+                    "name": f"g{i:02d}",
+                    "description": "d" * 100,
+                    "options": [{"type": 1, "name": f"s{j:02d}", "description": "d" * 100} for j in range(4)],
+                }
+                for i in range(groups)
+            ],
+        }
+
+    # Each group holds 3 + 100 + 4 * (3 + 100) = 515 characters; the command itself 103.
+    assert check_limits("command", command(15)) == []  # 7,828 in all: within Discord's 8,000
+    refused = check_limits("command", command(16))  # 8,343
+    assert [v.where for v in refused] == [""]
+    assert "Discord allows 8000" in refused[0].message
