@@ -869,7 +869,7 @@ async def _serve(
             await standin.wait_until_ready(30)
             log.info("Console ready in %.1f s", time.monotonic() - started)
             # What fell due at the start (a reminder of that very morning) is printed before the first prompt.
-            await _scheduler(bot).settle(10)
+            await _scheduler(bot).settle(60)
             await console.loop()
         finally:
             console.close()

@@ -157,7 +157,8 @@ def test_tab_lists_subcommands_and_the_options_not_yet_given(terminal: Terminal)
     terminal.type("/candidate name: Tom Barker \t")
     menu = terminal.expect("share:")
     assert "election:" in menu
-    assert "name:" not in menu.split("Tom Barker", 1)[-1], "name is given already"
+    # After the last drawing of the line (a busy machine may draw it twice): the menu alone.
+    assert "name:" not in menu.rsplit("Tom Barker", 1)[-1], "name is given already"
     terminal.type("\x03")
     terminal.expect(PROMPT)
 

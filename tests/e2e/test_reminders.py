@@ -435,14 +435,19 @@ async def test_a_result_recorded_while_the_ballot_is_open_says_reminders_go_on(l
 
 
 async def test_the_preview_tells_skipped_reminders_from_posted_ones(live: Live) -> None:
-    """Reminders turned on a day before the ballot opens: the 7-day one is counted as skipped, not as posted."""
+    """
+    Reminders turned on a day before the ballot opens: the 7-day one is counted as skipped, not as posted.
+
+    The sample sets a nomination target, so the three reminders before nominations closed (in February) are
+    skipped as well: four in all, one posted.
+    """
     await live.configure(OPEN - timedelta(days=1, minutes=1))
     assert live.posts == []
     await live.run_due(OPEN - timedelta(days=1))
     assert len(live.posts) == 1
     reply = await live.world.discord.invoke("/organise reminders preview", user=ORGANISER)
     text = reply.text()
-    assert "1 already posted; 1 skipped (its time had passed before it could be posted)." in text
+    assert "1 already posted; 4 skipped (their time had passed before they could be posted)." in text
     assert "2 already posted" not in text
 
 
