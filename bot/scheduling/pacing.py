@@ -87,6 +87,17 @@ class Pacer:
             await self.turn(cost)
             yield
 
+    @asynccontextmanager
+    async def place(self) -> AsyncIterator[None]:
+        """
+        Hold one of the ``in_flight`` places only; take each request's :meth:`turn` right before it leaves.
+
+        For work that reads or writes the database before its request: a turn taken early would be spent waiting
+        on the database, and the requests of several such tasks would then leave bunched together.
+        """
+        async with self._gate:
+            yield
+
     async def turn(self, cost: int = 1) -> None:
         """Wait until ``cost`` requests may start (first come, first served); raise :class:`PacerClosed` once closed."""
         async with self._turns:

@@ -335,7 +335,9 @@ class ReminderScheduler:
         self._unschedule(job_id)
         # Late is judged by when the job fired, not when its turn came: a long queue does not make a post late.
         fired = self.clock.now()
-        async with self.pacer.slot():
+        # The database work first, then a turn right before each request: a turn taken before the claim (which
+        # waits on other processes' writes) would send this process's posts out bunched.
+        async with self.pacer.place():
             occurrence = await self.reminders.find(job_id)
             if occurrence is None:
                 log.info("Reminder %s is no longer wanted (date moved, election removed or reminders off)", job_id)
@@ -347,25 +349,38 @@ class ReminderScheduler:
                 log.info("Reminder %s is being posted by another process; looking again later", job_id)
                 self._schedule(occurrence, self.clock.now() + CLAIMED_ELSEWHERE_RETRY)
                 return
-            # Taken over from a process that went quiet: it may have posted before it died, so look first.
-            late = fired - occurrence.run_at > LATE_AFTER or claim is Claim.TAKEN_OVER
-            if late:
-                existing = await self.poster.already_posted(occurrence)
-                if existing is not None:
-                    log.info("Reminder %s was already in the channel (message %s); recording it", job_id, existing)
-                    await self.reminders.mark_sent(job_id, existing, late=True)
-                    return
-                await self.pacer.turn()
             try:
-                message_id = await self.poster.post(occurrence, late=late)
-            except PostFailed as exc:
+                posted = await self._post_claimed(job_id, occurrence, fired, claim)
+            except BaseException:
+                # Not posted (the bot is stopping, or something broke): let the next try, here or elsewhere, claim it.
                 await self.reminders.release(occurrence.guild_id, job_id)
-                self._after_failure(occurrence, exc)
+                raise
+            if not posted:
                 return
-            await self.reminders.mark_sent(job_id, message_id, late=late)
-            log.info("Reminder %s posted (message %s)%s", job_id, message_id, " late" if late else "")
         self._retries.pop(job_id, None)
         await self._send_dms(occurrence)
+
+    async def _post_claimed(self, job_id: str, occurrence: Occurrence, fired: datetime, claim: Claim) -> bool:
+        """Post a claimed reminder (looking in the channel first when late); whether it should DM the subscribers."""
+        # Taken over from a process that went quiet: it may have posted before it died, so look first.
+        late = fired - occurrence.run_at > LATE_AFTER or claim is Claim.TAKEN_OVER
+        if late:
+            await self.pacer.turn()  # reading the channel's recent messages
+            existing = await self.poster.already_posted(occurrence)
+            if existing is not None:
+                log.info("Reminder %s was already in the channel (message %s); recording it", job_id, existing)
+                await self.reminders.mark_sent(job_id, existing, late=True)
+                return False
+        await self.pacer.turn()
+        try:
+            message_id = await self.poster.post(occurrence, late=late)
+        except PostFailed as exc:
+            await self.reminders.release(occurrence.guild_id, job_id)
+            self._after_failure(occurrence, exc)
+            return False
+        await self.reminders.mark_sent(job_id, message_id, late=late)
+        log.info("Reminder %s posted (message %s)%s", job_id, message_id, " late" if late else "")
+        return True
 
     async def _send_dms(self, occurrence: Occurrence) -> None:
         """DM each subscriber, one paced request pair at a time; the post itself is already recorded."""

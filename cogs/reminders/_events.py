@@ -7,6 +7,7 @@ The rules (which events a guild should have, and how an existing one must change
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -23,10 +24,13 @@ log = logging.getLogger(__name__)
 class BallotEvents:
     """Keeps each guild's Discord scheduled events in step with its ballot windows."""
 
-    def __init__(self, bot: "SlateBot") -> None:
+    def __init__(self, bot: "SlateBot", turn: Callable[[], Awaitable[None]] | None = None) -> None:
         self.bot = bot
         # A listener and on_ready may sync the same guild at once; without the lock both would create its event.
         self._lock = asyncio.Lock()
+        #: Waits for a turn at the reminders' pacer before each request: a thousand guilds' events at start-up
+        #: must stay under Discord's global limit with the reminders (and the other processes) on the same token.
+        self._turn = turn
 
     async def sync(self, guild_id: int) -> None:
         """Create, move or delete the Discord scheduled event of each election's ballot window."""
@@ -44,10 +48,16 @@ class BallotEvents:
             for wanted in plan.keep:
                 await self._keep(guild, wanted)
 
+    async def _paced(self) -> None:
+        """Wait for a turn to send a request, when the events are paced."""
+        if self._turn is not None:
+            await self._turn()
+
     async def _delete(self, guild: discord.Guild, event_id: int) -> None:
         """Delete the event (already gone is fine) and forget its link; keep the link if Discord failed."""
         try:
             event = guild.get_scheduled_event(event_id) or await guild.fetch_scheduled_event(event_id)
+            await self._paced()
             await event.delete()
         except discord.NotFound:
             pass
@@ -73,8 +83,10 @@ class BallotEvents:
                         changes: dict[str, Any] = {"name": edit.name, "end_time": edit.end}
                         if edit.start is not None:
                             changes["start_time"] = edit.start
+                        await self._paced()
                         await event.edit(**changes)
                     return
+            await self._paced()
             event = await guild.create_scheduled_event(
                 name=wanted.name,
                 start_time=wanted.start,
