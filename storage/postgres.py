@@ -24,6 +24,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from bot.errors import StorageUnavailable
+from bot.settings import redacted_url
 from storage.database import (
     STORAGE_FAILURE,
     Database,
@@ -77,16 +78,6 @@ def _rowcount(status: str) -> int:
     return int(last) if last.isdigit() else 0
 
 
-def redacted(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
 class _Open:
     """The transaction the current task is inside: its connection, and what runs after it commits."""
 
@@ -130,7 +121,7 @@ class PostgresDatabase(Database):
     @property
     def where(self) -> str:
         """The URL, without its password."""
-        return redacted(self.url)
+        return redacted_url(self.url)
 
     async def connect(self, *, migrate: bool = True, create: bool = True) -> None:
         """Open the pool (creating the database if it is missing and ``create``), then apply pending migrations."""
